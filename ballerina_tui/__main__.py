@@ -1,0 +1,3 @@
+from ballerina_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,511 @@
+"""Loading a folder of reviews.
+
+A review is a ``.md``/``.markdown``/``.txt`` file, optionally with YAML front matter. The
+loader never trusts the file: bad encodings, malformed or hostile front matter, duplicate
+ids and unreadable files become :class:`LoadProblem` entries (file and line, one line of
+text) and the other reviews load as usual.
+
+All offsets (``start``/``end`` of blocks, passages, claims) index :attr:`Review.text`: the
+file decoded to ``str`` with a byte-order mark removed and ``\\r\\n``/``\\r`` turned into
+``\\n``, i.e. what ``open(path, encoding="utf-8").read()`` gives for an ordinary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ballerina_tui.textutil import one_line, slugify, word_count
+
+REVIEW_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+CHARACTERS_FILE = "characters.yaml"
+
+
+class CorpusError(Exception):
+    """The folder as a whole cannot be used (missing, empty, not a folder)."""
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class ReviewFileError(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph or list item of a review, with its place in :attr:`Review.text`."""
+
+    kind: str  # "heading" | "paragraph" | "item"
+    start: int
+    end: int
+    section: str
+    index: int
+    level: int = 0
+
+
+@dataclass
+class Review:
+    id: str
+    handle: str
+    title: str
+    kind: str
+    rating: str | None
+    source: str | None
+    path: Path
+    text: str
+    body_start: int
+    blocks: list[Block]
+    digest: str
+    film: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    @property
+    def words(self) -> int:
+        return sum(word_count(self.block_text(b)) for b in self.blocks)
+
+    @property
+    def sections(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for block in self.blocks:
+            seen.setdefault(block.section, None)
+        return list(seen)
+
+    def section_at(self, offset: int) -> str:
+        section = self.title
+        for block in self.blocks:
+            if block.start > offset:
+                break
+            section = block.section
+        return section
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "handle": self.handle,
+            "title": self.title,
+            "kind": self.kind,
+            "rating": self.rating,
+            "words": self.words,
+            "path": str(self.path),
+        }
+
+
+@dataclass
+class Corpus:
+    root: Path
+    reviews: list[Review]
+    problems: list[LoadProblem]
+    characters_path: Path | None = None
+    film: str | None = None
+
+    def get(self, review_id: str) -> Review:
+        for review in self.reviews:
+            if review.id == review_id:
+                return review
+        raise KeyError(review_id)
+
+    def find(self, name: str) -> Review | None:
+        """A review by id, handle or unambiguous id prefix (case-insensitive)."""
+        key = name.casefold()
+        for review in self.reviews:
+            if review.id.casefold() == key or review.handle.casefold() == key:
+                return review
+        matches = [r for r in self.reviews if r.id.casefold().startswith(key)]
+        return matches[0] if len(matches) == 1 else None
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.reviews]
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_review_bytes(data: bytes) -> str:
+    """Bytes to text: UTF-8 (BOM optional) or UTF-16/32 with a BOM; anything else is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        encoding = "utf-8"
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding = "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReviewFileError(
+            f"not {encoding.upper()} text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            line,
+        ) from None
+    text = text.lstrip("\ufeff") if encoding != "utf-8" else text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------- front matter
+
+_FRONT_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def _safe_yaml_mapping(source: str, first_line: int) -> dict:
+    """Parse front matter with the safe loader, refusing aliases (no billion laughs)."""
+    import yaml
+
+    class _NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # type: ignore[override]
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases are not allowed in front matter", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    try:
+        data = yaml.load(source, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise ReviewFileError(
+            f"malformed front matter: {one_line(str(reason), 120)}", line
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ReviewFileError(
+            f"malformed front matter: {one_line(str(exc), 120)}", first_line
+        ) from None
+    except RecursionError:
+        raise ReviewFileError("malformed front matter: nested too deeply", first_line) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ReviewFileError("front matter must be a mapping of keys to values", first_line)
+    return data
+
+
+def split_front_matter(text: str) -> tuple[dict, int]:
+    """Return ``(metadata, body_start)``. Raises :class:`ReviewFileError` on bad front matter."""
+    if not text.startswith("---"):
+        return {}, 0
+    match = _FRONT_RE.match(text)
+    if not match:
+        first = text.split("\n", 1)[0]
+        if first.strip() == "---":
+            raise ReviewFileError("front matter opened with '---' is never closed", 1)
+        return {}, 0
+    source = match.group(1) or ""
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        raise ReviewFileError("front matter is larger than 64 KiB", 2)
+    meta = _safe_yaml_mapping(source, first_line=2)
+    return meta, match.end()
+
+
+def _meta_str(meta: dict, key: str, line_hint: int = 2) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float | str):
+        text = str(value).strip()
+        return one_line(text, 300) if text else None
+    raise ReviewFileError(f"front matter field '{key}' must be a single value", line_hint)
+
+
+# --------------------------------------------------------------------------- body structure
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_MD_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(\S.*)$")
+_TERMINAL = (".", "!", ",", ";", ":", '"', "\u201d", "'", "\u2019", "\u2026")
+
+
+def looks_like_heading(line: str, *, first: bool = False) -> bool:
+    """Guess whether a bare line of a plain-text review is a heading.
+
+    Headings are short, do not end like a sentence, and are not quotes. A short line that
+    ends with a question mark counts when it is in title case ("Who Are the Ruska Roma?").
+    The first line of a file may be longer: it is usually the article's title.
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > 120:
+        return False
+    if stripped[0] in "\"\u201c\u2018'([-*•":
+        return False
+    tokens = stripped.split()
+    if len(tokens) > (30 if first else 14):
+        return False
+    if stripped.endswith(_TERMINAL):
+        return False
+    if stripped.endswith("?"):
+        long_words = [t for t in tokens if len(t) > 3 and t[0].isalpha()]
+        if not long_words:
+            return False
+        capitalised = sum(1 for t in long_words if t[0].isupper())
+        return len(tokens) <= 10 and capitalised / len(long_words) >= 0.75
+    return True
+
+
+def _line_spans(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        yield pos, stop
+        pos = stop + 1
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def parse_blocks(text: str, body_start: int, *, markdown: bool, title: str) -> list[Block]:
+    """Split the body into headings, paragraphs and list items with their offsets."""
+    lines = [(s, e) for s, e in _line_spans(text, body_start, len(text))]
+    nonblank = [(s, e) for s, e in lines if text[s:e].strip()]
+    blanks = len(lines) - len(nonblank)
+    # Plain text with one paragraph per line (the usual export of a web page) versus
+    # hard-wrapped text where blank lines separate paragraphs.
+    line_paragraphs = not markdown and (
+        blanks < 0.2 * max(1, len(nonblank)) or any(e - s > 200 for s, e in nonblank)
+    )
+
+    blocks: list[Block] = []
+    section = title
+    pending_item_marker = False
+    para: list[tuple[int, int]] = []
+
+    def flush_para() -> None:
+        if not para:
+            return
+        s, e = _strip_span(text, para[0][0], para[-1][1])
+        if e > s:
+            blocks.append(Block("paragraph", s, e, section, len(blocks)))
+        para.clear()
+
+    for s, e in lines:
+        raw = text[s:e]
+        if not raw.strip():
+            flush_para()
+            continue
+        hs, he = _strip_span(text, s, e)
+        line = text[hs:he]
+        if markdown:
+            m = _MD_HEADING.match(line)
+            if m:
+                flush_para()
+                level = len(m.group(1))
+                cs = hs + m.start(2)
+                ce = hs + m.end(2)
+                if ce > cs:
+                    section = text[cs:ce]
+                    blocks.append(Block("heading", cs, ce, section, len(blocks), level))
+                continue
+            m = _MD_ITEM.match(raw)
+            if m:
+                flush_para()
+                cs, ce = _strip_span(text, s + m.start(1), s + m.end(1))
+                blocks.append(Block("item", cs, ce, section, len(blocks)))
+                continue
+            para.append((s, e))
+            continue
+        # Plain text.
+        if line in ("-", "*", "•"):
+            flush_para()
+            pending_item_marker = True
+            continue
+        if pending_item_marker:
+            pending_item_marker = False
+            blocks.append(Block("item", hs, he, section, len(blocks)))
+            continue
+        m = _MD_ITEM.match(raw)
+        if m and line[0] in "-*•+":
+            flush_para()
+            cs, ce = _strip_span(text, s + m.start(1), s + m.end(1))
+            blocks.append(Block("item", cs, ce, section, len(blocks)))
+            continue
+        if line_paragraphs or not para:
+            if looks_like_heading(line, first=not blocks):
+                flush_para()
+                section = line
+                blocks.append(Block("heading", hs, he, section, len(blocks), 2))
+                continue
+        if line_paragraphs:
+            flush_para()
+            blocks.append(Block("paragraph", hs, he, section, len(blocks)))
+        else:
+            para.append((s, e))
+    flush_para()
+    return blocks
+
+
+# --------------------------------------------------------------------------- one review
+
+
+def load_review(path: Path, *, root: Path | None = None) -> Review:
+    """Load one review file. Raises :class:`ReviewFileError` with a line number when bad."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReviewFileError(f"cannot read: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise ReviewFileError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReviewFileError(f"cannot read: {exc.strerror or exc}") from None
+    text = decode_review_bytes(data)
+    if "\x00" in text:
+        raise ReviewFileError(
+            "contains NUL bytes (a binary file?)", text[: text.index("\x00")].count("\n") + 1
+        )
+    meta, body_start = split_front_matter(text)
+    markdown = path.suffix.lower() in (".md", ".markdown")
+
+    stem_id = slugify(path.stem)
+    review_id = _meta_str(meta, "id") or stem_id
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", review_id):
+        review_id = slugify(review_id)[:80]
+
+    provisional_title = _meta_str(meta, "title")
+    blocks = parse_blocks(text, body_start, markdown=markdown, title=provisional_title or "")
+    title = provisional_title
+    if not title:
+        first_heading = next((b for b in blocks if b.kind == "heading"), None)
+        first = first_heading or (blocks[0] if blocks else None)
+        title = one_line(text[first.start : first.end], 100) if first else path.stem
+        blocks = [
+            Block(b.kind, b.start, b.end, b.section or title, b.index, b.level) for b in blocks
+        ]
+    handle = _meta_str(meta, "handle") or review_id
+    handle = re.sub(r"\s+", "-", handle)[:40]
+    return Review(
+        id=review_id,
+        handle=handle,
+        title=title,
+        kind=_meta_str(meta, "kind") or "review",
+        rating=_meta_str(meta, "rating"),
+        source=_meta_str(meta, "source"),
+        film=_meta_str(meta, "film"),
+        path=path,
+        text=text,
+        body_start=body_start,
+        blocks=blocks,
+        digest=hashlib.sha256(data).hexdigest(),
+        meta={k: v for k, v in meta.items() if isinstance(k, str)},
+    )
+
+
+# --------------------------------------------------------------------------- a folder
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def iter_review_files(root: Path, problems: list[LoadProblem]) -> list[Path]:
+    """Review files under ``root`` (subfolders included, symlinked folders not followed)."""
+    found: list[Path] = []
+
+    def on_error(exc: OSError) -> None:
+        where = exc.filename or str(root)
+        problems.append(
+            LoadProblem(
+                _display_path(Path(where), root), None, f"cannot read folder: {exc.strerror or exc}"
+            )
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(REVIEW_SUFFIXES):
+                continue
+            found.append(Path(dirpath) / name)
+    return found
+
+
+def find_characters_file(root: Path) -> Path | None:
+    for candidate in (root / CHARACTERS_FILE, root.parent / CHARACTERS_FILE):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_corpus(root: Path | str | None = None) -> Corpus:
+    """Load every review under ``root`` (default: the bundled reviews).
+
+    Raises :class:`CorpusError` when the folder is missing or holds no loadable review.
+    """
+    from ballerina_tui.paths import default_reviews_dir
+
+    root = Path(root).expanduser() if root is not None else default_reviews_dir()
+    if not root.exists():
+        raise CorpusError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise CorpusError(f"{root}: not a folder")
+    problems: list[LoadProblem] = []
+    reviews: list[Review] = []
+    seen: dict[str, Path] = {}
+    for path in iter_review_files(root, problems):
+        shown = _display_path(path, root)
+        try:
+            review = load_review(path, root=root)
+        except ReviewFileError as exc:
+            problems.append(LoadProblem(shown, exc.line, str(exc)))
+            continue
+        except (OSError, ValueError, RecursionError, MemoryError) as exc:  # pragma: no cover
+            problems.append(LoadProblem(shown, None, f"cannot load: {one_line(str(exc), 120)}"))
+            continue
+        if review.id in seen:
+            problems.append(
+                LoadProblem(
+                    shown,
+                    2 if review.meta.get("id") else None,
+                    f"duplicate review id '{review.id}' (already used by "
+                    f"{_display_path(seen[review.id], root)}); skipped",
+                )
+            )
+            continue
+        seen[review.id] = path
+        reviews.append(review)
+    if not reviews:
+        detail = f" ({len(problems)} file(s) could not be loaded)" if problems else ""
+        raise CorpusError(f"{root}: no review files (.md, .txt) found{detail}")
+    films = {r.film for r in reviews if r.film}
+    return Corpus(
+        root=root,
+        reviews=reviews,
+        problems=problems,
+        characters_path=find_characters_file(root),
+        film=films.pop() if len(films) == 1 else None,
+    )

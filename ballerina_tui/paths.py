@@ -1,0 +1,128 @@
+"""Where things live on disk, and how we write them without ever leaving half a file."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+APP_NAME = "ballerina-tui"
+
+ENV_REVIEWS = "BALLERINA_TUI_REVIEWS"
+ENV_CACHE = "BALLERINA_TUI_CACHE_DIR"
+ENV_DATA = "BALLERINA_TUI_DATA_DIR"
+
+
+def bundled_data_dir() -> Path:
+    """The reviews and characters shipped with the package.
+
+    An installed wheel carries them as ``ballerina_tui/data``; a source checkout
+    (or an editable install) has them at the top-level ``data/``.
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    if installed.is_dir():
+        return installed
+    return here.parent / "data"
+
+
+def default_reviews_dir() -> Path:
+    env = os.environ.get(ENV_REVIEWS)
+    if env:
+        return Path(env).expanduser()
+    return bundled_data_dir() / "reviews"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get(ENV_CACHE)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    env = os.environ.get(ENV_DATA)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def corpus_key(folder: Path) -> str:
+    """A short stable name for a review folder, used to keep one index per folder."""
+    resolved = str(Path(folder).expanduser().resolve())
+    return hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, and is then
+    renamed over the target. With ``overwrite=False`` an existing file raises
+    ``FileExistsError`` (checked atomically with a hard link where the file system allows).
+    """
+    path = Path(path)
+    folder = path.parent
+    if not folder.exists():
+        raise FileNotFoundError(f"folder does not exist: {folder}")
+    if path.is_dir():
+        raise IsADirectoryError(f"is a folder, not a file: {path}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise
+            except OSError:
+                if path.exists():
+                    raise FileExistsError(str(path)) from None
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
+        tmp = ""
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
+    """An advisory inter-process lock on ``path`` (created if missing).
+
+    Used around index updates and highlight writes so two instances take turns. On
+    platforms without ``fcntl`` this degrades to no locking.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - non-POSIX
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -1,0 +1,327 @@
+"""Searching the review index: Whoosh query syntax, field queries, fuzzy fallback, spans.
+
+Query syntax (case-insensitive words, upper-case operators):
+
+- ``word``, ``"a phrase"``, ``a AND b``, ``a OR b``, ``NOT a``, ``-a``, ``(a OR b) c``
+- ``term~`` fuzzy (one edit), ``term~2`` (two edits), ``prefix*``
+- ``review:ID-or-handle``, ``section:word``, ``character:Name`` (any alias; quote names
+  with spaces: ``character:"Mother Ruska"``)
+
+A query with no hits is retried: first with spelling corrections taken from the words of
+the reviews, then with every word made fuzzy; :attr:`SearchResult.corrected` says which
+query was actually run. Highlights are ``(start, end)`` offsets into the hit's ``text``;
+``start``/``end`` place that text in the review (see :mod:`ballerina_tui.corpus`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+
+from ballerina_tui.index import ReviewIndex
+
+MAX_QUERY_CHARS = 300
+DEFAULT_LIMIT = 20
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CHARACTER_FIELD = re.compile(
+    r"(?i)(?<![\w:])(?:character|characters|char):(?:\"([^\"]*)\"|'([^']*)'|([^\s()\"]+))"
+)
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message says why in one line."""
+
+
+@dataclass
+class Hit:
+    review: str
+    handle: str
+    section: str
+    score: float
+    text: str
+    start: int
+    end: int
+    highlights: list[tuple[int, int]]
+    kind: str = "paragraph"
+    paragraph: int = 0
+    characters: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["score"] = round(self.score, 4)
+        data["highlights"] = [list(span) for span in self.highlights]
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    corrected: str | None
+    hits: list[Hit]
+    total: int
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "corrected": self.corrected,
+            "total": self.total,
+            "notes": self.notes,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+def _make_formatter():
+    from whoosh.highlight import Formatter
+
+    class SpanFormatter(Formatter):
+        """Return the matched character spans instead of marked-up text."""
+
+        def format(self, fragments, replace=False):  # type: ignore[override]
+            spans = set()
+            for fragment in fragments:
+                for token in fragment.matches:
+                    if token.startchar is not None and token.endchar > token.startchar:
+                        spans.add((token.startchar, token.endchar))
+            return _merge(spans)
+
+    return SpanFormatter()
+
+
+def _merge(spans) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(set(spans)):
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _walk(query):
+    yield query
+    for child in query.children() if hasattr(query, "children") else ():
+        yield from _walk(child)
+
+
+class Searcher:
+    """A warm searcher over one :class:`ReviewIndex`. One per thread (Whoosh's rule)."""
+
+    def __init__(self, index: ReviewIndex) -> None:
+        from whoosh.highlight import Highlighter, PinpointFragmenter
+        from whoosh.qparser import (
+            FieldAliasPlugin,
+            FuzzyTermPlugin,
+            GtLtPlugin,
+            PlusMinusPlugin,
+            QueryParser,
+        )
+
+        self.index = index
+        self.characters = index.characters
+        ix = index.ensure()
+        self._searcher = ix.searcher()
+        parser = QueryParser("text", ix.schema)
+        parser.add_plugin(FuzzyTermPlugin())
+        # "-word" excludes only at the start of a word: "spin-off" stays a word.
+        parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+        parser.add_plugin(FieldAliasPlugin({"review": ["reviewer", "by"], "section": ["heading"]}))
+        parser.remove_plugin_class(GtLtPlugin)
+        self._parser = parser
+        self._highlighter = Highlighter(
+            fragmenter=PinpointFragmenter(maxchars=100_000, surround=0),
+            formatter=_make_formatter(),
+        )
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ parsing
+
+    def _rewrite_characters(self, qstring: str, notes: list[str]) -> str:
+        def replace(match: re.Match) -> str:
+            name = next(g for g in match.groups() if g is not None)
+            ids = self.characters.resolve(name)
+            if not ids:
+                notes.append(f"no character called {name!r}")
+                return "characters:__none__"
+            if len(ids) == 1:
+                return f"characters:{ids[0]}"
+            return "(" + " OR ".join(f"characters:{i}" for i in ids) + ")"
+
+        return _CHARACTER_FIELD.sub(replace, qstring)
+
+    def parse(self, qstring: str, notes: list[str] | None = None):
+        """Parse a user query. Raises :class:`QueryError` with the reason when it cannot run."""
+        return self._parse(qstring, notes if notes is not None else [])[0]
+
+    def _parse(self, qstring: str, notes: list[str]):
+        """``(query, the string Whoosh parsed)``; term offsets in the query index the latter."""
+        cleaned = _CONTROL.sub(" ", qstring).strip()
+        if not cleaned:
+            raise QueryError("empty query")
+        if len(cleaned) > MAX_QUERY_CHARS:
+            raise QueryError(f"query is longer than {MAX_QUERY_CHARS} characters")
+        if cleaned.count('"') % 2:
+            raise QueryError('unbalanced quote: a phrase needs a closing "')
+        depth = 0
+        for ch in cleaned:
+            depth += (ch == "(") - (ch == ")")
+            if depth < 0:
+                raise QueryError("a ')' closes a group that was never opened")
+        if depth:
+            raise QueryError("unbalanced parenthesis: a '(' is never closed")
+        rewritten = self._rewrite_characters(cleaned, notes)
+        try:
+            query = self._parser.parse(rewritten)
+        except Exception as exc:  # noqa: BLE001 - Whoosh raises many kinds
+            raise QueryError(f"cannot parse query: {exc}") from None
+        for node in _walk(query):
+            error = getattr(node, "error", None)
+            if error:
+                raise QueryError(f"cannot parse query: {error}")
+        if type(query).__name__ == "_NullQuery":
+            raise QueryError("the query has no searchable words (only stop words or symbols?)")
+        return query, rewritten
+
+    # ------------------------------------------------------------------ searching
+
+    def search(self, qstring: str, *, limit: int = DEFAULT_LIMIT) -> SearchResult:
+        with self._lock:
+            try:
+                return self._search(qstring, limit)
+            except QueryError:
+                raise
+            except (OSError, EOFError, ValueError, KeyError) as exc:
+                # The index files went bad under us: rebuild once and retry.
+                if isinstance(exc, ValueError) and "query" in str(exc).lower():
+                    raise QueryError(str(exc)) from None
+                self._searcher.close()
+                ix = self.index.recover()
+                self._searcher = ix.searcher()
+                return self._search(qstring, limit)
+
+    def _search(self, qstring: str, limit: int) -> SearchResult:
+        notes: list[str] = []
+        query, parsed = self._parse(qstring, notes)
+        self._searcher = self._searcher.refresh()
+        results = self._searcher.search(query, limit=limit, terms=True)
+        corrected: str | None = None
+        self._limit = limit
+        if results.is_empty():
+            retry = self._retry(query, parsed)
+            if retry is not None:
+                corrected, results = retry
+        wanted = {
+            t.text
+            for t in _walk(query)
+            if getattr(t, "fieldname", None) == "characters"
+            and isinstance(getattr(t, "text", None), str)
+        }
+        return SearchResult(
+            query=qstring,
+            corrected=corrected,
+            hits=[self._hit(h, wanted) for h in results],
+            total=len(results),
+            notes=notes,
+        )
+
+    def _retry(self, query, qstring: str):
+        """Retry a query that found nothing with each unknown word replaced by its nearest
+        words in the reviews (one edit for short words, two for longer ones).
+
+        Suggestions come from the unstemmed words of the reviews (Whoosh's spelling field),
+        so ``Demng`` finds ``Deming`` even though the index holds the stem ``deme``.
+        Returns ``(corrected query string, results)`` or ``None``.
+        """
+        from whoosh import query as wq
+
+        analyzer = self._searcher.schema["text"].analyzer
+        reader = self._searcher.reader()
+        corrector = self._searcher.corrector("text")
+        replaced: list[tuple[int, int, str]] = []
+
+        def fuzz(node):
+            if type(node) is not wq.Term or node.fieldname not in ("text", "section"):
+                return node
+            if (node.fieldname, node.text) in reader:
+                return node
+            start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+            word = qstring[start:end] if start is not None and end is not None else node.text
+            if len(word) < 3:
+                return node
+            dist = 1 if len(word) <= 4 else 2
+            suggestions = corrector.suggest(word.lower(), limit=4, maxdist=dist, prefix=1)
+            stems = []
+            for suggestion in suggestions:
+                stems.extend(t.text for t in analyzer(suggestion))
+            stems = [t for t in dict.fromkeys(stems) if (node.fieldname, t) in reader]
+            if not stems:
+                return node
+            if start is not None and end is not None:
+                best = suggestions[0]
+                replaced.append((start, end, best.capitalize() if word[:1].isupper() else best))
+            if len(stems) == 1:
+                return wq.Term(node.fieldname, stems[0])
+            return wq.Or([wq.Term(node.fieldname, t) for t in stems])
+
+        retry = query.accept(fuzz)
+        if not replaced:
+            return None
+        results = self._searcher.search(retry, limit=self._limit, terms=True)
+        if results.is_empty():
+            return None
+        shown = qstring
+        for start, end, word in sorted(replaced, reverse=True):
+            shown = shown[:start] + word + shown[end:]
+        return shown, results
+
+    def _hit(self, hit, characters: set[str]) -> Hit:
+        text = hit["text"]
+        spans = []
+        if hit.results.has_matched_terms():
+            try:
+                spans = self._highlighter.highlight_hit(hit, "text", top=1_000_000, minscore=0)
+            except Exception:  # noqa: BLE001 - no highlight is better than no hit
+                spans = []
+        spans = list(spans) if isinstance(spans, list) else []
+        if characters:
+            # character: queries match a keyword field; show where the text names them.
+            spans = _merge(
+                spans
+                + [
+                    (m.start, m.end)
+                    for m in self.characters.mentions(text)
+                    if m.character in characters
+                ]
+            )
+        chars = hit.get("characters") or ""
+        return Hit(
+            review=hit["rid"],
+            handle=hit["handle"],
+            section=hit["section"],
+            score=float(hit.score or 0.0),
+            text=text,
+            start=hit["start"],
+            end=hit["end"],
+            highlights=spans,
+            kind=hit["kind"],
+            paragraph=hit["paragraph"],
+            characters=[c for c in chars.split(",") if c],
+        )
+
+
+def search(index: ReviewIndex, qstring: str, *, limit: int = DEFAULT_LIMIT) -> SearchResult:
+    """One-shot search (opens and closes a searcher)."""
+    with Searcher(index) as searcher:
+        return searcher.search(qstring, limit=limit)

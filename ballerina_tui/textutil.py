@@ -1,0 +1,89 @@
+"""Small text helpers shared by the engine, the CLI and the app. No third-party imports."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Curly apostrophes and quotes fold to their ASCII forms one character for one, so that
+# offsets computed on the folded text still index the original.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
+
+_BIDI_AND_ZERO_WIDTH = {
+    0x200B,
+    0x200C,
+    0x200D,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
+    0x202A,
+    0x202B,
+    0x202C,
+    0x202D,
+    0x202E,
+    0x2066,
+    0x2067,
+    0x2068,
+    0x2069,
+    0xFEFF,
+    0x061C,
+}
+
+
+def _build_display_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x20):
+        if code in (0x09, 0x0A):
+            continue
+        table[code] = chr(0x2400 + code)  # ␀ ␁ … ␛ …
+    table[0x7F] = "\u2421"  # ␡
+    for code in range(0x80, 0xA0):
+        table[code] = "\ufffd"
+    for code in _BIDI_AND_ZERO_WIDTH:
+        table[code] = "\u2423" if code in (0x2028, 0x2029) else "\u00b7"
+    return table
+
+
+_DISPLAY_TABLE = _build_display_table()
+
+
+def display_safe(text: str) -> str:
+    """Replace control, bidi-override and zero-width characters with visible stand-ins.
+
+    The mapping is one character to one character, so spans computed on the original
+    text stay valid on the result. Tabs and newlines are kept. This is what keeps an ANSI
+    escape sequence in a review from ever reaching the terminal.
+    """
+    return text.translate(_DISPLAY_TABLE)
+
+
+_WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _WORD_RE.finditer(text))
+
+
+def fold(text: str) -> str:
+    """Lower-case, apostrophe- and accent-folded form of ``text`` for comparisons."""
+    text = text.translate(APOSTROPHES).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug or "x"
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Collapse whitespace and cut to ``limit`` characters (with an ellipsis)."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text
