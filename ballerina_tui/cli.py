@@ -250,13 +250,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Modules that add their own sub-commands with ``add_commands(subparsers)``.
+COMMAND_MODULES = ("ballerina_tui.cli_claims", "ballerina_tui.cli_notes")
+
+
 def _add_engine_commands(sub) -> None:
-    """Commands of the claim engine, highlights and export (see ``cli_more``)."""
-    try:
-        from ballerina_tui import cli_more
-    except ImportError:
-        return
-    cli_more.add_commands(sub)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
