@@ -12,6 +12,7 @@ No Textual import here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ballerina_tui.corpus import Corpus, Review
@@ -30,6 +31,7 @@ class Claim:
     start: int
     end: int
     characters: tuple[str, ...] = ()
+    paragraph: int = 0  # index of the block (paragraph or list item) it comes from
     group: str = ""
     shared_with: list[str] = field(default_factory=list)
     unique: bool = True
@@ -131,15 +133,810 @@ class ClaimAnalysis:
         }
 
 
-def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:  # pragma: no cover - replaced below
-    raise NotImplementedError
+# =========================================================================== segmentation
+#
+# Generic English only: sentence ends, clause joints, lead-ins, calls to action. Nothing
+# here knows about any film.
+
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "vs",
+    "etc",
+    "jr",
+    "sr",
+    "no",
+    "vol",
+    "ch",
+    "approx",
+    "e.g",
+    "i.e",
+    "cf",
+    "fig",
+    "mt",
+    "ft",
+    "inc",
+    "ltd",
+    "co",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+}
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*(?=\s+|$)")
+_CALL_TO_ACTION = re.compile(
+    r"(?i)\b(click here|subscribe|sign up|read more|follow us|share this|check out our"
+    r"|stay tuned|let us know in the comments)\b"
+)
+_BOILERPLATE = re.compile(r"(?i)^\s*(keywords?|tags|related( \w+)?|see also|share)\s*:")
+# Words that open an independent clause (a subject), as opposed to a list item or an
+# appositive: used to decide whether ", and …" or "—…" starts a new assertion.
+_SUBJECT_START = {
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "the",
+    "others",
+    "most",
+    "many",
+    "each",
+    "every",
+    "nothing",
+    "everything",
+    "who",
+    "and",
+    "but",
+    "yet",
+    "so",
+}
+_PRONOUN_START = {"he", "she", "they", "it", "we", "i", "you", "there", "and", "but", "yet", "so"}
+_PARTICIPLE = (
+    r"(?:\w{2,}(?:ed|ing)|written|taken|given|driven|chosen|hidden|broken|forgotten|shaken"
+    r"|stolen|frozen|beaten|known|shown|drawn|grown|thrown|sworn|torn|worn|born|set|led|made)"
+)
+_JOINTS = re.compile(
+    r"(?:;\s+|\s*\u2014\s*|\s+--\s+|,\s+(?:and|but|yet|so|while|whereas|although|though)\s+"
+    r"|\s+(?:while|whereas)\s+)"
+)
+_PARTICIPLE_AFTER_COMMA = re.compile(
+    rf",\s+(?={_PARTICIPLE}\s+(?:by|as|in|on|to|with|from|for)\b)", re.I
+)
+_LEADING_PARTICIPLE = re.compile(rf"^(?:{_PARTICIPLE}|With|After|Before|Despite)\b", re.I)
+_CONJUNCTION_LEAD = re.compile(r"(?i)^(?:and|but|yet|so|or)\s+")
+_WORD = re.compile(r"\w+(?:[.\'\u2019]\w+)*")
+MIN_CLAIM_WORDS = 3
 
 
-def diff_rows(analysis: ClaimAnalysis, review_ids: list[str]) -> list[DiffRow]:  # pragma: no cover
-    raise NotImplementedError
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` as spans, not split after abbreviations or initials."""
+    spans = []
+    pos = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        before = text[pos : match.start()]
+        last = re.search(r"(\w+(?:\.\w+)*)$", before)
+        if match.group(0).startswith(".") and last:
+            word = last.group(1)
+            if word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+        nxt = text[stop:end].lstrip()
+        if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"\u201c\u2018'(["):
+            continue
+        spans.append((pos, stop))
+        pos = stop
+    if pos < end:
+        spans.append((pos, end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
 
 
-def word_diff(
-    a: str, b: str
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:  # pragma: no cover
-    raise NotImplementedError
+def _mask_brackets(text: str) -> str:
+    """``text`` with everything inside (), [] and quotes replaced by spaces (same length)."""
+    out = list(text)
+    depth = 0
+    quote = False
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+            continue
+        elif ch == "\u201c":
+            quote = True
+        elif ch == "\u201d":
+            quote = False
+            continue
+        if depth or quote:
+            out[i] = " "
+    return "".join(out)
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut one sentence into clauses where it asserts several things."""
+    sentence = text[start:end]
+    masked = _mask_brackets(sentence)
+    cuts: set[int] = set()
+    joints: list[tuple[int, int]] = []
+    for m in _JOINTS.finditer(masked):
+        joints.append((m.start(), m.end()))
+    for m in _PARTICIPLE_AFTER_COMMA.finditer(masked):
+        joints.append((m.start(), m.end()))
+    # "Directed by X, the film …": a leading participle phrase ends at its first comma.
+    if _LEADING_PARTICIPLE.match(masked):
+        comma = masked.find(", ")
+        if comma > 0:
+            joints.append((comma, comma + 2))
+            lead = masked[:comma]
+            for m in re.finditer(r"\s+and\s+(?=\w+(?:ing|ed)\b)", lead):
+                joints.append((m.start(), m.end()))
+    joints.sort()
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for js, je in joints:
+        if js < pos:
+            continue
+        left = sentence[pos:js]
+        right = sentence[je:]
+        if _word_count(left) < MIN_CLAIM_WORDS or _word_count(right) < MIN_CLAIM_WORDS:
+            continue
+        joint = masked[js:je]
+        right_words = re.findall(r"[\w\u2019']+", right[:80])
+        if right_words and right_words[0].casefold() in ("and", "but", "yet", "so"):
+            right_words = right_words[1:]
+        first_word = right_words[0] if right_words else ""
+        word = first_word.casefold().replace("\u2019", "'").split("'")[0]
+        if "\u2014" in joint or "--" in joint:
+            # A dash opens a new assertion only when a subject follows ("—it's a bridge"),
+            # not an appositive or an elaboration ("—the same family that …").
+            if word not in _PRONOUN_START and not (
+                first_word[:1].isupper() and word not in _SUBJECT_START
+            ):
+                continue
+        elif "," in joint and re.search(r"\b(and|but|yet|so)\b", joint):
+            if word not in _SUBJECT_START and not first_word[:1].isupper():
+                continue
+            # "a, b, and c" is a list, not two clauses.
+            tail = masked[max(0, js - 60) : js]
+            if "," in tail and _word_count(tail.rsplit(",", 1)[1]) <= 6:
+                continue
+        pieces.append((pos, js))
+        cuts.add(js)
+        pos = je
+    pieces.append((pos, len(sentence)))
+    out = []
+    for s, e in pieces:
+        piece = sentence[s:e]
+        lead = _CONJUNCTION_LEAD.match(piece)
+        if lead:
+            s += lead.end()
+        while s < e and sentence[s] in " ,;:\u2014-":
+            s += 1
+        while e > s and sentence[e - 1] in " ,;:\u2014-":
+            e -= 1
+        if e > s:
+            out.append((start + s, start + e))
+    return out
+
+
+def _split_name_list(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """A list item that is only names ("A B, C D, E F") becomes one claim per name."""
+    item = text[start:end]
+    parts = [p for p in re.finditer(r"[^,]+", item)]
+    if len(parts) < 2:
+        return None
+    spans = []
+    for p in parts:
+        words = p.group(0).split()
+        if (
+            not words
+            or len(words) > 5
+            or not all(w[0].isupper() or w.islower() and len(w) <= 3 for w in words)
+        ):
+            return None
+        s, e = start + p.start(), start + p.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        spans.append((s, e))
+    return spans
+
+
+def is_claim_text(text: str) -> bool:
+    """False for questions, lead-ins, calls to action and fragments too short to assert."""
+    stripped = text.strip().rstrip("\"\u201d\u2019')")
+    if not stripped:
+        return False
+    if stripped.endswith("?") or stripped.endswith(":"):
+        return False
+    if _CALL_TO_ACTION.search(text) or _BOILERPLATE.match(text):
+        return False
+    return _word_count(text) >= MIN_CLAIM_WORDS
+
+
+def segment_review(review: Review) -> list[tuple[int, int, str, int]]:
+    """``(start, end, section, block index)`` of every claim of a review, in reading order."""
+    text = review.text
+    spans: list[tuple[int, int, str, int]] = []
+    for block in review.blocks:
+        if block.kind == "heading":
+            continue
+        block_text = text[block.start : block.end]
+        if (
+            _BOILERPLATE.match(block_text)
+            or _CALL_TO_ACTION.search(block_text)
+            and _word_count(block_text) < 25
+        ):
+            continue
+        if block.kind == "item":
+            names = _split_name_list(text, block.start, block.end)
+            if names:
+                spans.extend((s, e, block.section, block.index) for s, e in names)
+                continue
+            if _word_count(block_text) >= 2 and not block_text.rstrip().endswith("?"):
+                spans.append((block.start, block.end, block.section, block.index))
+            continue
+        for s, e in sentence_spans(text, block.start, block.end):
+            if not is_claim_text(text[s:e]):
+                continue
+            for cs, ce in clause_spans(text, s, e):
+                if is_claim_text(text[cs:ce]):
+                    spans.append((cs, ce, block.section, block.index))
+    return spans
+
+
+# =========================================================================== alignment
+#
+# Two claims in different reviews are the same claim when what makes each distinctive is
+# shared: names, numbers and words that are rare in this corpus. Every term is weighted by
+# its inverse claim frequency, so the words every review uses (the film's title, its lead)
+# count for little. Candidate pairs come from the Whoosh index's posting lists: only
+# claims that share a term that is not too common are ever compared, so the cost grows
+# with the number of (claim, rare term) postings, not with the square of the corpus.
+
+ENTITY = "@"  # prefix of character terms: "@john-wick"
+NEGATIONS = {
+    "not",
+    "no",
+    "never",
+    "neither",
+    "nor",
+    "nobody",
+    "nothing",
+    "without",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "can't",
+    "cannot",
+    "couldn't",
+    "shouldn't",
+    "wouldn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "n't",
+}
+# "doesn't make her retreat" negates "retreat": light verbs carry no claim of their own.
+_LIGHT_VERBS = {
+    "make",
+    "makes",
+    "made",
+    "making",
+    "get",
+    "gets",
+    "got",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "did",
+    "go",
+    "goes",
+    "take",
+    "takes",
+    "give",
+    "gives",
+    "let",
+    "lets",
+    "seem",
+    "seems",
+    "feel",
+    "feels",
+    "try",
+    "tries",
+    "need",
+    "needs",
+}
+# "not just", "not merely": a restrictive negation ("more than a cameo"), which contradicts
+# only a claim about the very same, explicitly named subject.
+_RESTRICTIVE = {"just", "merely", "only", "simply"}
+_NEGATION_SKIP = {
+    "just",
+    "merely",
+    "only",
+    "simply",
+    "even",
+    "really",
+    "quite",
+    "so",
+    "very",
+    "as",
+    "a",
+    "an",
+    "the",
+    "be",
+    "been",
+    "being",
+    "to",
+    "ever",
+    "always",
+    "exactly",
+    "entirely",
+    "necessarily",
+    "all",
+    "that",
+    "this",
+    "there",
+    "any",
+    "much",
+    "more",
+    "too",
+    "about",
+}
+_PRONOUN_SUBJECT = re.compile(r"(?i)^\s*(he|she|they|his|her|their|him|them|the two)\b")
+
+
+@dataclass
+class _Features:
+    terms: set[str]
+    entities: set[str]
+    numbers: set[str]
+    negated: bool
+    negated_terms: set[str]
+    subject: frozenset[str] = frozenset()
+    explicit: bool = False  # the subject is named in the claim, not a pronoun
+    restrictive: bool = False  # "not just …"
+    negated_words: dict[str, str] = field(default_factory=dict)  # stem -> word as written
+    weight: float = 0.0
+
+
+class _Aligner:
+    """Holds the per-claim features and term weights of one analysis."""
+
+    # Thresholds on the weighted Dice similarity (see ``similarity``).
+    SAME = 0.34
+    RELATED = 0.2
+    NEGATION = 0.12
+    GAMMA = 0.7
+    MIN_EVIDENCE = 0.0
+    MUTUAL = True
+
+    def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
+        import math
+
+        from ballerina_tui.analysis import plain_analyzer, review_analyzer
+
+        self.claims = claims
+        stem = review_analyzer()
+        plain = plain_analyzer()
+        self.features: list[_Features] = []
+        context: list[str] = []  # entities the current section is talking about
+        last: Claim | None = None
+        for claim in claims:
+            if last is None or (last.review, last.section) != (claim.review, claim.section):
+                context = []
+            # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
+            # not also as words.
+            masked = claim.text
+            for mention in characters.mentions(claim.text):
+                masked = (
+                    masked[: mention.start]
+                    + " " * (mention.end - mention.start)
+                    + masked[mention.end :]
+                )
+            tokens = [t.text for t in stem(masked)]
+            own = list(claim.characters)
+            pronoun = _PRONOUN_SUBJECT.match(claim.text)
+            subject: frozenset[str] = frozenset()
+            if pronoun:
+                # "He meets Rooney" / "They don't team up": the pronoun stands for whoever
+                # the paragraph was just talking about.
+                word = pronoun.group(1).casefold()
+                entities = list(dict.fromkeys(context + own))
+                if word in ("they", "their", "them", "the two"):
+                    subject = frozenset(context or own)
+                elif context:
+                    subject = frozenset(context[:1])
+            else:
+                entities = own
+                # The subject is a character named near the start ("Keanu Reeves appears
+                # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
+                opening = claim.text[:60]
+                early = characters.mentioned(opening) if own else []
+                if early:
+                    subject = frozenset(early[:1])
+            if entities:
+                context = entities
+            last = claim
+            negated_terms: set[str] = set()
+            negated_words: dict[str, str] = {}
+            negated = restrictive = False
+            for segment in re.split(r"[,;:()\u2014\u2013]|\s-\s|--", claim.text):
+                words = [t.text for t in plain(segment)]
+                for i, word in enumerate(words):
+                    if word in NEGATIONS or word.endswith("n't"):
+                        negated = True
+                        # What is negated is the first content word after the negation:
+                        # "not merely as a cameo" negates "cameo", "don't fight" "fight".
+                        for follower in words[i + 1 : i + 6]:
+                            if follower in _RESTRICTIVE:
+                                restrictive = True
+                            if follower in _NEGATION_SKIP or follower in _LIGHT_VERBS:
+                                continue
+                            for t in stem(follower):
+                                negated_terms.add(t.text)
+                                negated_words.setdefault(t.text, follower)
+                            break
+            self.features.append(
+                _Features(
+                    terms=set(tokens) | {ENTITY + e for e in entities},
+                    entities=set(entities),
+                    numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
+                    negated=negated,
+                    negated_terms=negated_terms,
+                    subject=subject,
+                    explicit=bool(subject) and not pronoun,
+                    negated_words=negated_words,
+                    restrictive=restrictive,
+                )
+            )
+        df: dict[str, int] = {}
+        for f in self.features:
+            for t in f.terms:
+                df[t] = df.get(t, 0) + 1
+        n = max(1, len(claims))
+        self.df = df
+        # Character terms are ours, not the index's: keep their holders directly.
+        self._entity_holders: dict[str, list[int]] = {}
+        for i, f in enumerate(self.features):
+            for e in f.entities:
+                self._entity_holders.setdefault(ENTITY + e, []).append(i)
+        self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
+        for f in self.features:
+            f.weight = sum(self.weights[t] for t in f.terms)
+        # A negated word must be at least this rare (held by at most 5% of the claims) to
+        # count as a contradicted predicate: "is", "film" never qualify.
+        self.min_predicate_weight = math.log((n + 1) / max(2.0, 0.05 * n))
+
+    def shared_weight(self, a: int, b: int) -> float:
+        fa, fb = self.features[a], self.features[b]
+        return sum(self.weights[t] for t in fa.terms & fb.terms)
+
+    def similarity(self, a: int, b: int, shared: float | None = None) -> float:
+        fa, fb = self.features[a], self.features[b]
+        if shared is None:
+            shared = self.shared_weight(a, b)
+        small, large = sorted((fa.weight, fb.weight))
+        if not small or shared < self.MIN_EVIDENCE:
+            return 0.0
+        # Mostly containment: a short claim said inside a long sentence is still said.
+        return shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
+
+    def candidate_pairs(
+        self, ix, passages_of: dict[int, list[int]]
+    ) -> dict[tuple[int, int], float]:
+        """Pairs of claims from different reviews that share a not-too-common term, with the
+        summed weight of the terms they share.
+
+        The posting lists come from the Whoosh index (passage documents); ``passages_of``
+        maps a passage docnum to the claims inside it. A term held by more than
+        ``cap`` claims carries little weight and would make the pair count quadratic, so it
+        is skipped here (it still counts in each claim's total weight).
+        """
+        cap = max(12, int(len(self.claims) ** 0.5 * 2))
+        shared: dict[tuple[int, int], float] = {}
+        review_of = [c.review for c in self.claims]
+        with ix.reader() as reader:
+            for term, count in self.df.items():
+                if count < 2 or count > cap:
+                    continue
+                if term.startswith(ENTITY):
+                    holders = self._entity_holders.get(term, [])
+                else:
+                    try:
+                        docs = reader.postings("text", term).all_ids()
+                    except Exception:  # noqa: BLE001 - term not in the index (e.g. cut passage)
+                        docs = []
+                    holders = []
+                    for doc in docs:
+                        holders.extend(
+                            i for i in passages_of.get(doc, ()) if term in self.features[i].terms
+                        )
+                weight = self.weights[term]
+                holders = sorted(set(holders))
+                for x, a in enumerate(holders):
+                    for b in holders[x + 1 :]:
+                        if review_of[a] != review_of[b]:
+                            shared[(a, b)] = shared.get((a, b), 0.0) + weight
+        return shared
+
+
+def _passage_map(ix, claims: list[Claim]) -> dict[int, list[int]]:
+    """Whoosh docnum of each passage → indices of the claims that lie inside it."""
+    by_review: dict[str, list[tuple[int, int, int]]] = {}
+    for i, claim in enumerate(claims):
+        by_review.setdefault(claim.review, []).append((claim.start, claim.end, i))
+    out: dict[int, list[int]] = {}
+    with ix.reader() as reader:
+        for docnum, fields in reader.iter_docs():
+            spans = by_review.get(fields["rid"])
+            if not spans:
+                continue
+            start, end = fields["start"], fields["end"]
+            inside = [i for s, e, i in spans if s < end and e > start]
+            if inside:
+                out[docnum] = inside
+    return out
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _normalised(text: str) -> str:
+    from ballerina_tui.textutil import fold
+
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:
+    """Segment every review into claims, align them across reviews and flag conflicts."""
+    from ballerina_tui.index import ReviewIndex
+
+    if index is None:
+        index = ReviewIndex(corpus)
+    ix = index.ensure()
+    characters = index.characters
+
+    claims: list[Claim] = []
+    for review in corpus.reviews:
+        for n, (start, end, section, paragraph) in enumerate(segment_review(review), 1):
+            text = review.text[start:end]
+            claims.append(
+                Claim(
+                    id=f"{review.id}:{n}",
+                    review=review.id,
+                    text=text,
+                    section=section,
+                    start=start,
+                    end=end,
+                    characters=tuple(characters.mentioned(text)),
+                    paragraph=paragraph,
+                )
+            )
+    aligner = _Aligner(claims, characters)
+    uf = _UnionFind(len(claims))
+
+    # Word-for-word the same claim (a review that copies another): same group at once.
+    first_of: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        key = _normalised(claim.text)
+        if key in first_of:
+            uf.union(first_of[key], i)
+        else:
+            first_of[key] = i
+
+    shared = aligner.candidate_pairs(ix, _passage_map(ix, claims))
+    # For each claim, its best match in each other review, if close enough.
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    scored: dict[tuple[int, int], float] = {}
+    for (a, b), weight in shared.items():
+        sim = aligner.similarity(a, b, weight)
+        scored[(a, b)] = sim
+        for x, y in ((a, b), (b, a)):
+            key = (x, claims[y].review)
+            if sim > best.get(key, (0.0, -1))[0]:
+                best[key] = (sim, y)
+    for (x, _review), (sim, y) in best.items():
+        if sim < _Aligner.SAME:
+            continue
+        # Mutual best matches only: a claim pairs with the claim of the other review that
+        # is most like it, and that claim must find it most like itself in return.
+        if _Aligner.MUTUAL and best.get((y, claims[x].review), (0.0, -1))[1] != x:
+            continue
+        uf.union(x, y)
+
+    conflicts = _find_conflicts(claims, aligner, scored, uf)
+    return _assemble(corpus, claims, uf, conflicts)
+
+
+def _assemble(
+    corpus: Corpus, claims: list[Claim], uf: _UnionFind, conflicts: list[Conflict]
+) -> ClaimAnalysis:
+    members: dict[int, list[int]] = {}
+    for i in range(len(claims)):
+        members.setdefault(uf.find(i), []).append(i)
+    groups: list[ClaimGroup] = []
+    for n, root in enumerate(sorted(members), 1):
+        idx = members[root]
+        gid = f"g{n}"
+        reviews = list(dict.fromkeys(claims[i].review for i in idx))
+        groups.append(ClaimGroup(gid, [claims[i].id for i in idx], reviews))
+        for i in idx:
+            claims[i].group = gid
+            claims[i].shared_with = [r for r in reviews if r != claims[i].review]
+            claims[i].unique = not claims[i].shared_with
+    by_id = {c.id: c for c in claims}
+    for conflict in conflicts:
+        by_id[conflict.a].contradicts.append(conflict.b)
+        by_id[conflict.b].contradicts.append(conflict.a)
+    return ClaimAnalysis(list(corpus.reviews), claims, groups, conflicts)
+
+
+def _same_subject(fa: _Features, fb: _Features) -> bool:
+    """Whether two claims are about the same people: the same subject, or, when one is
+    about several people ("they"), the other names all of them."""
+    if not fa.subject or not fb.subject:
+        return False
+    if fa.subject == fb.subject:
+        return True
+    for one, other, f_other in ((fa.subject, fb.subject, fb), (fb.subject, fa.subject, fa)):
+        if len(one) > 1 and other <= one and one <= f_other.entities:
+            return True
+    return False
+
+
+def _find_conflicts(
+    claims: list[Claim], aligner: _Aligner, scored: dict[tuple[int, int], float], uf: _UnionFind
+) -> list[Conflict]:
+    """Pairs of claims in different reviews that cannot both be true.
+
+    - *Negation*: both are about the same people (or nobody in particular), and what one
+      negates ("They don't fight", "not merely a cameo") the other asserts.
+    - *Different number*: the same statement otherwise, with different numbers or dates.
+    - *Different person*: the same statement otherwise, naming different people.
+    """
+    features = aligner.features
+    weights = aligner.weights
+    found: dict[tuple[int, int], str] = {}
+    for (a, b), sim in scored.items():
+        fa, fb = features[a], features[b]
+        same_people = _same_subject(fa, fb)
+        if fa.negated != fb.negated and same_people:
+            neg, pos = (a, b) if fa.negated else (b, a)
+            fneg, fpos = features[neg], features[pos]
+            hit = {t for t in fneg.negated_terms & fpos.terms if not t.startswith(ENTITY)}
+            # What is negated must be something the other claim asserts, and distinctive.
+            hit = {t for t in hit if weights.get(t, 0) >= aligner.min_predicate_weight}
+            if fneg.restrictive and not (fneg.explicit and fpos.explicit):
+                hit = set()
+            if hit and sim >= aligner.NEGATION:
+                stem = max(hit, key=lambda t: weights.get(t, 0))
+                word = fneg.negated_words.get(stem, stem)
+                found[(a, b)] = f"“{word}” is denied in one and asserted in the other"
+                continue
+        if sim < aligner.SAME:
+            continue
+        if fa.numbers and fb.numbers and not (fa.numbers & fb.numbers):
+            found[(a, b)] = (
+                f"different numbers for the same thing: {', '.join(sorted(fa.numbers))} "
+                f"vs {', '.join(sorted(fb.numbers))}"
+            )
+    return [
+        Conflict(claims[a].id, claims[b].id, reason) for (a, b), reason in sorted(found.items())
+    ]
+
+
+# =========================================================================== diff
+
+
+def word_diff(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the words of ``a`` and of ``b`` that the other does not have.
+
+    Words are compared case- and accent-insensitively, in order (as a diff tool would):
+    used to emphasise what differs inside a pair of shared claims.
+    """
+    import difflib
+
+    from ballerina_tui.textutil import fold
+
+    wa = list(_WORD.finditer(a))
+    wb = list(_WORD.finditer(b))
+    matcher = difflib.SequenceMatcher(
+        a=[fold(m.group(0)) for m in wa], b=[fold(m.group(0)) for m in wb], autojunk=False
+    )
+    spans_a: list[tuple[int, int]] = []
+    spans_b: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        spans_a.extend((m.start(), m.end()) for m in wa[i1:i2])
+        spans_b.extend((m.start(), m.end()) for m in wb[j1:j2])
+    return spans_a, spans_b
+
+
+def diff_rows(analysis: ClaimAnalysis, review_ids: list[str]) -> list[DiffRow]:
+    """Aligned rows for a side-by-side view of ``review_ids`` (two or more).
+
+    Every claim of the shown reviews appears in the row of its group: ``shared`` when two
+    or more shown reviews make it, ``unique`` when only one of them does (it may still be
+    shared with a review that is not shown: its own ``status`` says so). Each conflict
+    between two shown reviews adds a ``conflict`` row with both quotes. Rows follow the
+    reading order of the articles (by relative position).
+    """
+    shown = [r for r in review_ids if any(rv.id == r for rv in analysis.reviews)]
+    length = {r.id: max(1, len(r.text)) for r in analysis.reviews}
+    rows: list[tuple[float, int, DiffRow]] = []
+    seen_groups: set[str] = set()
+    order = 0
+    for claim in analysis.claims:
+        if claim.review not in shown or claim.group in seen_groups:
+            continue
+        seen_groups.add(claim.group)
+        members = [analysis.claim(cid) for cid in analysis.group(claim.group).claims]
+        cells = {r: [m for m in members if m.review == r] for r in shown}
+        present = [r for r in shown if cells[r]]
+        kind = SHARED if len(present) > 1 else UNIQUE
+        position = min(m.start / length[m.review] for m in members if m.review in shown)
+        rows.append((position, order, DiffRow(kind, cells, claim.group)))
+        order += 1
+    for conflict in analysis.conflicts:
+        a, b = analysis.claim(conflict.a), analysis.claim(conflict.b)
+        if a.review in shown and b.review in shown:
+            cells = {r: [] for r in shown}
+            cells[a.review].append(a)
+            cells[b.review].append(b)
+            position = min(a.start / length[a.review], b.start / length[b.review])
+            rows.append((position, order, DiffRow(CONFLICT, cells, None)))
+            order += 1
+    rows.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in rows]

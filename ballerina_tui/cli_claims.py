@@ -1,0 +1,270 @@
+"""Command-line forms of the claim engine: ``claims``, ``diff`` and ``report``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load
+
+
+def _analysis(args):
+    from ballerina_tui.claims import analyze
+
+    corpus = _load(args)
+    return corpus, analyze(corpus, _index(args, corpus))
+
+
+def _review_id(corpus, name: str) -> str:
+    review = corpus.find(name)
+    if review is None:
+        known = ", ".join(r.id for r in corpus.reviews)
+        raise CliError(f"no review called {name!r} (reviews: {known})")
+    return review.id
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def cmd_claims(args) -> int:
+    corpus, analysis = _analysis(args)
+    review = _review_id(corpus, args.review) if args.review else None
+    data = analysis.to_json(review=review, unique_only=args.unique)
+    if args.json:
+        _emit_json(data)
+        return 0
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from ballerina_tui.styles import GLYPHS, STATUS_STYLES, reviewer_colours
+    from ballerina_tui.textutil import display_safe
+
+    colours = reviewer_colours(corpus.ids)
+    console = _console()
+    handles = {r.id: r.handle for r in corpus.reviews}
+    current = None
+    for claim in (analysis.claim(c["id"]) for c in data["claims"]):
+        if claim.review != current:
+            current = claim.review
+            counts = analysis.counts(current)
+            console.print(
+                Text.assemble(
+                    (display_safe(handles[current]), f"bold {colours[current]}"),
+                    (
+                        f"  {counts['unique']} unique · {counts['shared']} shared · "
+                        f"{counts['conflict']} conflicting",
+                        "dim",
+                    ),
+                )
+            )
+        status = claim.status
+        line = Text.assemble(
+            (f"{GLYPHS[status]} ", STATUS_STYLES[status]),
+            (display_safe(claim.text), colours[claim.review] if status == "unique" else ""),
+        )
+        if claim.shared_with:
+            line.append(f"  = {', '.join(handles[r] for r in claim.shared_with)}", style="dim")
+        if claim.contradicts:
+            line.append(f"  ≠ {', '.join(claim.contradicts)}", style="red")
+        console.print(Padding(line, (0, 0, 0, 2)))
+    return 0
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def _diff_json(analysis, shown: list[str], rows) -> dict:
+    from ballerina_tui.claims import word_diff
+
+    out_rows = []
+    for row in rows:
+        cells = {}
+        pair = [c for r in shown for c in row.cells[r]]
+        for rid in shown:
+            items = []
+            for claim in row.cells[rid]:
+                item = claim.to_json()
+                item["status"] = claim.status
+                if row.kind == "shared" and len(pair) > 1:
+                    other = next(c for c in pair if c.review != rid)
+                    item["differs"] = [list(s) for s in word_diff(claim.text, other.text)[0]]
+                items.append(item)
+            cells[rid] = items
+        out_rows.append({"kind": row.kind, "group": row.group, "cells": cells})
+    return {
+        "reviews": [
+            {"id": r.id, "handle": r.handle, "title": r.title}
+            for r in analysis.reviews
+            if r.id in shown
+        ],
+        "rows": out_rows,
+    }
+
+
+def render_diff(analysis, shown: list[str], rows, *, width: int | None = None):
+    """A Rich table: one column per review, a glyph column, aligned rows."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ballerina_tui.claims import word_diff
+    from ballerina_tui.styles import GLYPHS, reviewer_colours
+    from ballerina_tui.textutil import display_safe
+
+    colours = reviewer_colours([r.id for r in analysis.reviews])
+    handles = {r.id: r.handle for r in analysis.reviews}
+    table = Table(show_lines=False, expand=True, pad_edge=False, box=None, padding=(0, 1))
+    table.add_column("", width=1, no_wrap=True)
+    for rid in shown:
+        table.add_column(Text(display_safe(handles[rid]), style=f"bold {colours[rid]}"), ratio=1)
+    for row in rows:
+        cells = []
+        pair = [c for r in shown for c in row.cells[r]]
+        for rid in shown:
+            text = Text()
+            for n, claim in enumerate(row.cells[rid]):
+                if n:
+                    text.append("\n")
+                piece = Text(display_safe(claim.text))
+                if row.kind == "unique":
+                    piece.stylize(colours[rid])
+                elif row.kind == "conflict":
+                    piece.stylize("red")
+                elif len(pair) > 1:
+                    other = next(c for c in pair if c.review != rid)
+                    for s, e in word_diff(claim.text, other.text)[0]:
+                        piece.stylize("bold underline", s, e)
+                text.append_text(piece)
+            cells.append(text)
+        glyph = GLYPHS[row.kind]
+        table.add_row(Text(glyph, style="bold red" if row.kind == "conflict" else "bold"), *cells)
+    return table
+
+
+def cmd_diff(args) -> int:
+    from ballerina_tui.claims import diff_rows
+
+    corpus, analysis = _analysis(args)
+    names = args.reviews_to_compare
+    if len(names) == 1:
+        raise CliError("diff needs two reviews (or none, to compare all of them)")
+    shown = [_review_id(corpus, n) for n in names] if names else corpus.ids
+    if len(set(shown)) != len(shown):
+        raise CliError("diff needs two different reviews")
+    rows = diff_rows(analysis, shown)
+    if args.only:
+        rows = [r for r in rows if r.kind == args.only]
+    if args.json:
+        _emit_json(_diff_json(analysis, shown, rows))
+        return 0
+    from rich.text import Text
+
+    from ballerina_tui.styles import GLYPHS
+
+    console = _console()
+    console.print(render_diff(analysis, shown, rows))
+    legend = Text.assemble(
+        (f"{GLYPHS['unique']} ", "bold"),
+        "only this reviewer (in their colour)   ",
+        (f"{GLYPHS['shared']} ", "bold"),
+        "said by several (differing words underlined)   ",
+        (f"{GLYPHS['conflict']} ", "bold red"),
+        "they contradict each other",
+        style="dim",
+    )
+    console.print(legend)
+    return 0
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line for line in text.splitlines() or [""])
+
+
+def build_report(corpus, analysis) -> str:
+    """The Markdown report: what each reviewer alone claims, shared claims, conflicts."""
+    handles = {r.id: r.handle for r in corpus.reviews}
+    total = len(corpus.reviews)
+    title = corpus.film or str(corpus.root)
+    out = [f"# Claims report: {title}", ""]
+    out.append(
+        f"{total} reviews: "
+        + ", ".join(f"**{r.handle}** ({r.title})" for r in corpus.reviews)
+        + "."
+    )
+    out.append("")
+    out.append("## What each reviewer alone claims")
+    for review in corpus.reviews:
+        unique = [c for c in analysis.for_review(review.id) if c.unique]
+        out += ["", f"### {review.handle}: {len(unique)} claim(s) no one else makes", ""]
+        for claim in unique:
+            out += [_quote(claim.text), f"— *{claim.section}*", ""]
+    out += ["## Shared claims", ""]
+    shared = [g for g in analysis.groups if len(g.reviews) > 1]
+    shared.sort(key=lambda g: (-len(g.reviews), g.id))
+    for group in shared:
+        out += [
+            f"### {len(group.reviews)} of {total} reviewers: "
+            + ", ".join(handles[r] for r in group.reviews),
+            "",
+        ]
+        for cid in group.claims:
+            claim = analysis.claim(cid)
+            out += [_quote(claim.text), f"— {handles[claim.review]}, *{claim.section}*", ""]
+    out += ["## Conflicts", ""]
+    if not analysis.conflicts:
+        out += ["No conflicting claims found.", ""]
+    for conflict in analysis.conflicts:
+        a, b = analysis.claim(conflict.a), analysis.claim(conflict.b)
+        out += [f"### {handles[a.review]} ≠ {handles[b.review]}: {conflict.reason}", ""]
+        out += [_quote(a.text), f"— {handles[a.review]}, *{a.section}*", ""]
+        out += [_quote(b.text), f"— {handles[b.review]}, *{b.section}*", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def cmd_report(args) -> int:
+    from ballerina_tui.paths import atomic_write_text
+
+    corpus, analysis = _analysis(args)
+    text = build_report(corpus, analysis)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.output).expanduser()
+    if path.is_dir():
+        raise CliError(f"{path} is a folder; give a file name")
+    if not path.parent.exists():
+        raise CliError(f"folder {path.parent} does not exist")
+    try:
+        atomic_write_text(path, text, overwrite=args.force)
+    except FileExistsError:
+        raise CliError(f"{path} exists; use --force to overwrite it") from None
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"wrote {path}\n")
+    return 0
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("claims", help="the claims of each review: unique, shared, conflicting")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--review", metavar="ID", help="only this review (id or handle)")
+    p.add_argument("--unique", action="store_true", help="only claims no other reviewer makes")
+    p.set_defaults(func=cmd_claims)
+
+    p = sub.add_parser("diff", help="side-by-side claims of two reviews (or all)")
+    p.add_argument(
+        "reviews_to_compare",
+        nargs="*",
+        metavar="REVIEW",
+        help="two review ids or handles; none compares all reviews",
+    )
+    p.add_argument("--only", choices=("unique", "shared", "conflict"), help="show only these rows")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("report", help="a Markdown report of unique, shared and conflicting claims")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=cmd_report)
