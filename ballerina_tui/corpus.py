@@ -309,7 +309,7 @@ def parse_blocks(text: str, body_start: int, *, markdown: bool, title: str) -> l
             blocks.append(Block("paragraph", s, e, section, len(blocks)))
         para.clear()
 
-    for s, e in lines:
+    for n, (s, e) in enumerate(lines):
         raw = text[s:e]
         if not raw.strip():
             flush_para()
@@ -350,7 +350,10 @@ def parse_blocks(text: str, body_start: int, *, markdown: bool, title: str) -> l
             cs, ce = _strip_span(text, s + m.start(1), s + m.end(1))
             blocks.append(Block("item", cs, ce, section, len(blocks)))
             continue
-        if line_paragraphs or not para:
+        # In hard-wrapped text a heading stands alone: a line followed by more text is the
+        # start of a paragraph, however it ends ("…and the film lets").
+        alone = n + 1 == len(lines) or not text[lines[n + 1][0] : lines[n + 1][1]].strip()
+        if line_paragraphs or (not para and alone):
             if looks_like_heading(line, first=not blocks):
                 flush_para()
                 section = line
