@@ -196,7 +196,7 @@ def load_characters(path: Path | None) -> CharacterSet:
     lines: list[int | None] = []
     if nodes is not None:
         for key, value in getattr(nodes, "value", []):
-            if getattr(key, "value", None) == "characters" and isinstance(value.value, list):
+            if getattr(key, "value", None) == "characters" and isinstance(value, yaml.SequenceNode):
                 lines = [item.start_mark.line + 1 for item in value.value]
     entries = data.get("characters", [])
     if not isinstance(entries, list):
