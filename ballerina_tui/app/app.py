@@ -1,0 +1,262 @@
+"""The thin App: owns the loaded data, starts the background work, hands off to screens.
+
+The first screen is drawn straight from the corpus; the index and the claim analysis are
+built in thread workers and screens fill in (counts, marks, diff, cards) when they land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ballerina_tui.characters import CharacterSet
+from ballerina_tui.corpus import Corpus
+from ballerina_tui.highlights import HighlightStore
+
+
+class BallerinaApp(App):
+    """Read several reviews of one film side by side."""
+
+    TITLE = "ballerina-tui"
+    CSS_PATH = "app.tcss"
+    # No Header/title markup anywhere: review text only ever reaches widgets as Content.
+    BINDINGS = [
+        Binding("a", "articles", "Articles", id="app.articles", tooltip="Browse the reviews"),
+        Binding("slash", "search", "Search", id="app.search", tooltip="Search all the reviews"),
+        Binding("c", "cards", "Characters", id="app.cards", tooltip="One card per character"),
+        Binding("d", "diff", "Diff", id="app.diff", tooltip="Compare reviewers' claims"),
+        Binding(
+            "H", "highlights", "Highlights", id="app.highlights", tooltip="List your highlights"
+        ),
+        Binding("e", "export", "Export", id="app.export", tooltip="Export highlights to Markdown"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys for this screen"),
+        Binding("q", "back", "Back/Quit", id="app.back", tooltip="Go back; quit from articles"),
+    ]
+
+    index_ready = reactive(False, init=False)
+    claims_version = reactive(0, init=False)
+    highlights_version = reactive(0, init=False)
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        blink: bool = True,
+        store: HighlightStore | None = None,
+        analyze_in_background: bool = True,
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.blink = blink
+        self.analyze_in_background = analyze_in_background
+        self.characters, self.characters_problem = self._load_characters(corpus)
+        self.store = store if store is not None else HighlightStore.for_corpus(corpus)
+        self.index = None
+        self.analysis = None
+        self.analysis_state = "analysing claims…"
+        self.search_result = None  # the last SearchResult opened from the search screen
+        self.search_position = 0
+        self.export_dir = Path.cwd()
+
+    @staticmethod
+    def _load_characters(corpus: Corpus) -> tuple[CharacterSet, str | None]:
+        from ballerina_tui.characters import CharactersError, load_characters
+
+        try:
+            return load_characters(corpus.characters_path), None
+        except (CharactersError, OSError) as exc:
+            line = f":{exc.line}" if getattr(exc, "line", None) else ""
+            return CharacterSet(), f"{corpus.characters_path}{line}: {exc}"
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        from ballerina_tui.app.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        for problem in self.corpus.problems:
+            self.notify(str(problem), title="Skipped a file", severity="warning", markup=False)
+        if self.characters_problem:
+            self.notify(self.characters_problem, severity="error", markup=False, timeout=8)
+        if self.store.note:
+            self.notify(self.store.note, severity="warning", markup=False, timeout=8)
+        if self.analyze_in_background:
+            self.prepare()
+
+    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    def prepare(self) -> None:
+        """Open (or build) the index, then run the claim analysis. Runs in a thread."""
+        from ballerina_tui.index import ReviewIndex
+
+        index = ReviewIndex(self.corpus, characters=self.characters)
+        index.ensure()
+        self.call_from_thread(self._set_index, index)
+        try:
+            from ballerina_tui.claims import analyze
+
+            analysis = analyze(self.corpus, index)
+        except NotImplementedError:
+            self.call_from_thread(self._set_analysis, None, "claim engine not available")
+            return
+        except Exception as exc:  # noqa: BLE001 - the app stays usable without claims
+            self.call_from_thread(self._set_analysis, None, f"claim analysis failed: {exc}")
+            return
+        self.call_from_thread(self._set_analysis, analysis, None)
+
+    def _set_index(self, index) -> None:
+        self.index = index
+        if index.note:
+            self.notify(index.note, severity="warning", markup=False)
+        self.index_ready = True
+
+    def _set_analysis(self, analysis, problem: str | None) -> None:
+        self.analysis = analysis
+        self.analysis_state = problem or ""
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+        self.claims_version += 1
+
+    def set_analysis(self, analysis) -> None:
+        """Give the app an analysis directly (tests, or when analysis ran elsewhere)."""
+        self._set_analysis(analysis, None)
+
+    # ------------------------------------------------------------------ highlights
+
+    def toggle_highlight(self, review_id: str, start: int, end: int) -> None:
+        """Highlight ``review_id``'s text between the offsets, or remove it if kept."""
+        from ballerina_tui.highlights import make_highlight
+
+        try:
+            review = self.corpus.get(review_id)
+            item = make_highlight(review, start, end)
+            added = self.store.toggle(item)
+        except (KeyError, ValueError) as exc:
+            self.notify(f"nothing to highlight ({exc})", severity="warning", markup=False)
+            return
+        except OSError as exc:
+            self.notify(f"could not save highlights: {exc}", severity="error", markup=False)
+            return
+        self.highlights_version += 1
+        self.notify(
+            "highlighted (H lists, e exports)" if added else "highlight removed",
+            timeout=2,
+            markup=False,
+        )
+
+    def write_export(self, path: Path, *, force: bool = False) -> Path:
+        """Export every highlight to Markdown at ``path`` (the same code as the CLI)."""
+        from ballerina_tui.export import render_markdown, write_export
+
+        self.store.reload()  # another instance may have added some
+        items = self.store.in_corpus_order(self.corpus)
+        text = render_markdown(
+            self.corpus, items, characters=self.characters, analysis=self.analysis
+        )
+        written = write_export(path, text, force=force)
+        self.notify(f"exported {len(items)} highlight(s) to {written}", markup=False)
+        return written
+
+    def highlight_spans(self, review) -> list[tuple[int, int]]:
+        from ballerina_tui.highlights import spans_for_review
+
+        return [(s, e) for s, e, _ in spans_for_review(self.store.items, review)]
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def main_screen(self):
+        from ballerina_tui.app.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _back_to_main(self) -> None:
+        main = self.main_screen
+        while len(self.screen_stack) > 1 and self.screen is not main:
+            self.pop_screen()
+
+    def _show(self, screen_type, *args) -> None:
+        if isinstance(self.screen, screen_type):
+            return
+        self._back_to_main()
+        self.push_screen(screen_type(*args))
+
+    def action_articles(self) -> None:
+        self._back_to_main()
+
+    def action_search(self) -> None:
+        from ballerina_tui.app.screens.search import SearchScreen
+
+        self._show(SearchScreen)
+
+    def action_cards(self) -> None:
+        from ballerina_tui.app.screens.cards import CardsScreen
+
+        self._show(CardsScreen)
+
+    def action_diff(self) -> None:
+        from ballerina_tui.app.screens.diff import DiffScreen
+
+        self._show(DiffScreen)
+
+    def action_highlights(self) -> None:
+        from ballerina_tui.app.screens.highlights import HighlightsScreen
+
+        self._show(HighlightsScreen)
+
+    def action_export(self) -> None:
+        from ballerina_tui.app.screens.dialogs import ExportScreen
+
+        if isinstance(self.screen, ExportScreen):
+            return
+        self.push_screen(ExportScreen())
+
+    def action_help(self) -> None:
+        from ballerina_tui.app.screens.dialogs import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_back(self) -> None:
+        if self.screen is self.main_screen or len(self.screen_stack) <= 1:
+            self.exit()
+        else:
+            self.pop_screen()
+
+    def open_in_reader(
+        self, review_id: str, start: int, end: int | None = None, *, hits=None
+    ) -> None:
+        """Show the review in the reader with the cursor on ``start`` (and hits marked)."""
+        self._back_to_main()
+        main = self.main_screen
+        if main is not None:
+            main.open_review(review_id, start, hits=hits)
+
+    # ------------------------------------------------------------------ palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every binding of the screen (and the app) is a command, plus Textual's own."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys = self.get_key_display(binding)
+            help_text = binding.tooltip or binding.description
+            yield SystemCommand(
+                binding.description,
+                f"{help_text} ({keys})",
+                partial(self.run_action, binding.action, active.node),
+            )
+        yield from super().get_system_commands(screen)

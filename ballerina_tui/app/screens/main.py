@@ -1,0 +1,200 @@
+"""The articles screen: the list of reviews and the reader."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ballerina_tui.app.glyphs import STATUS_GLYPH
+from ballerina_tui.app.widgets.reader import Reader, Span
+from ballerina_tui.textutil import display_safe, one_line
+
+
+def review_prompt(review, counts: dict | None) -> Content:
+    """A sidebar entry: handle, kind, rating, title, and claim counts when known."""
+    head = Content.assemble(
+        (display_safe(review.handle), "bold"),
+        ("  " + display_safe(review.kind), "italic $text-muted"),
+        (f"  {display_safe(review.rating)}" if review.rating else "", "$text-warning"),
+    )
+    title = Content(display_safe(one_line(review.title, 60)))
+    if counts is None:
+        tally = Content.styled("claims: …", "$text-muted")
+    else:
+        tally = Content.assemble(
+            (f"{STATUS_GLYPH['unique']}{counts['unique']} unique", "$text-success"),
+            " ",
+            (f"{STATUS_GLYPH['shared']}{counts['shared']} shared", "$text-secondary"),
+            " ",
+            (f"{STATUS_GLYPH['conflict']}{counts['conflict']} conflict", "$text-error"),
+        )
+    return Content("\n").join([head, title, tally])
+
+
+class StatusLine(Static):
+    """One line under the panes: what is loading, the search position."""
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("tab", "focus_next", "Next pane", show=False, id="main.next_pane"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="main.prev_pane"),
+        Binding(
+            "h",
+            "highlight",
+            "Highlight",
+            id="main.highlight",
+            tooltip="Highlight the claim or passage under the cursor (again to remove)",
+        ),
+        Binding("n", "next_hit", "Next hit", id="main.next_hit", tooltip="Next search hit"),
+        Binding("N", "previous_hit", "Prev hit", id="main.prev_hit", tooltip="Previous search hit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield OptionList(id="reviews")
+            yield Reader(id="reader")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        reviews = self.query_one("#reviews", OptionList)
+        reviews.border_title = "Reviews"
+        self._fill_sidebar()
+        reviews.highlighted = 0
+        reader = self.query_one(Reader)
+        reader.border_title = "Reader"
+        reader.set_analysis(self.app.analysis)
+        self._show_review(self.app.corpus.reviews[0])
+        self.watch(self.app, "claims_version", self._claims_changed, init=False)
+        self.watch(self.app, "highlights_version", self._highlights_changed, init=False)
+        self._update_status()
+        reader.focus()
+
+    def _fill_sidebar(self) -> None:
+        reviews = self.query_one("#reviews", OptionList)
+        analysis = self.app.analysis
+        highlighted = reviews.highlighted
+        reviews.clear_options()
+        for review in self.app.corpus.reviews:
+            counts = analysis.counts(review.id) if analysis is not None else None
+            reviews.add_option(Option(review_prompt(review, counts), id=review.id))
+        if highlighted is not None:
+            reviews.highlighted = highlighted
+
+    def _claims_changed(self, _version: int) -> None:
+        self._fill_sidebar()
+        self.query_one(Reader).set_analysis(self.app.analysis)
+        self._update_status()
+
+    def _highlights_changed(self, _version: int) -> None:
+        reader = self.query_one(Reader)
+        if reader.review is not None:
+            reader.set_highlights(self.app.highlight_spans(reader.review))
+
+    def _update_status(self) -> None:
+        app = self.app
+        bits = []
+        if app.analysis is None:
+            bits.append(app.analysis_state or "claims not analysed")
+        result = app.search_result
+        if result is not None and result.hits:
+            bits.append(
+                f"search {display_safe(one_line(result.query, 40))}: hit "
+                f"{app.search_position + 1}/{len(result.hits)} (n/N)"
+            )
+        reader = self.query_one(Reader)
+        span = reader.current_span
+        if span is not None and span.claim and app.analysis is not None:
+            try:
+                claim = app.analysis.claim(span.claim)
+            except KeyError:
+                claim = None
+            if claim is not None:
+                bits.append(self._claim_summary(claim))
+        self.query_one(StatusLine).update(Content(" · ".join(bits)))
+
+    def _claim_summary(self, claim) -> str:
+        corpus = self.app.corpus
+        names = {r.id: r.handle for r in corpus.reviews}
+        if claim.status == "conflict":
+            others = []
+            for other_id in claim.contradicts:
+                try:
+                    others.append(names.get(self.app.analysis.claim(other_id).review, other_id))
+                except KeyError:
+                    others.append(other_id)
+            return f"≠ conflicts with {', '.join(dict.fromkeys(others))}"
+        if claim.status == "shared":
+            return f"= shared with {', '.join(names.get(r, r) for r in claim.shared_with)}"
+        return "+ only this reviewer says this"
+
+    def _show_review(self, review, keep: Span | None = None) -> None:
+        reader = self.query_one(Reader)
+        reader.highlight_spans = self.app.highlight_spans(review)
+        reader.show(review, keep=keep)
+        reader.border_title = Content(display_safe(review.handle))
+
+    # ------------------------------------------------------------------ events
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id != "reviews" or event.option.id is None:
+            return
+        reader = self.query_one(Reader)
+        if reader.review is not None and reader.review.id == event.option.id:
+            return
+        self._show_review(self.app.corpus.get(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "reviews":
+            self.query_one(Reader).focus()
+
+    def on_line_view_cursor_moved(self, event) -> None:
+        self._update_status()
+
+    def open_review(self, review_id: str, offset: int, *, hits=None) -> None:
+        review = self.app.corpus.get(review_id)
+        reviews = self.query_one("#reviews", OptionList)
+        index = self.app.corpus.ids.index(review_id)
+        reader = self.query_one(Reader)
+        if reader.review is not review:
+            self._show_review(review)
+        reviews.highlighted = index
+        reader.set_hits(hits or [])
+        reader.focus()
+        reader.go_to_offset(offset)
+        self.call_after_refresh(reader.go_to_offset, offset)
+        self._update_status()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_highlight(self) -> None:
+        span = self.query_one(Reader).current_span
+        if span is None:
+            self.notify("move the cursor onto a passage first", markup=False)
+            return
+        self.app.toggle_highlight(span.review, span.start, span.end)
+
+    def _go_hit(self, step: int) -> None:
+        app = self.app
+        result = app.search_result
+        if result is None or not result.hits:
+            self.notify("no search yet: press / to search", markup=False, timeout=2)
+            return
+        app.search_position = (app.search_position + step) % len(result.hits)
+        hit = result.hits[app.search_position]
+        spans = [(hit.start + s, hit.start + e) for s, e in hit.highlights] or [
+            (hit.start, hit.end)
+        ]
+        self.open_review(hit.review, spans[0][0], hits=spans)
+
+    def action_next_hit(self) -> None:
+        self._go_hit(1)
+
+    def action_previous_hit(self) -> None:
+        self._go_hit(-1)
