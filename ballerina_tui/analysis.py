@@ -65,3 +65,21 @@ def plain_analyzer():
     return (
         ApostropheTokenizer() | LowercaseFilter() | PossessiveFilter() | CharsetFilter(accent_map)
     )
+
+
+def claim_analyzer(function_words: frozenset[str]):
+    """The review analyzer with a longer stop list, for weighing what a claim asserts.
+
+    Produces the same stems as :func:`review_analyzer` (so claim terms are index terms),
+    minus function words and single characters.
+    """
+    from whoosh.analysis import STOP_WORDS
+
+    return (
+        ApostropheTokenizer()
+        | LowercaseFilter()
+        | PossessiveFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=frozenset(STOP_WORDS) | function_words, minsize=2)
+        | StemFilter()
+    )

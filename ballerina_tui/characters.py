@@ -70,6 +70,7 @@ class Mention:
     start: int
     end: int
     character: str
+    by_actor: bool = False  # named through the actor ("Keanu Reeves"), not the character
 
 
 def _alias_pattern(alias: str) -> str:
@@ -106,6 +107,11 @@ class CharacterSet:
         else:
             self._regex = None
             self._folded_owner = {}
+        self._actor_forms = {
+            fold(c.actor.translate(APOSTROPHES)).replace(" ", "")
+            for c in self.characters
+            if c.actor
+        }
 
     def __iter__(self):
         return iter(self.characters)
@@ -126,7 +132,7 @@ class CharacterSet:
             key = fold(re.sub(r"\s+", "", match.group(0)))
             cid = self._folded_owner.get(key)
             if cid:
-                found.append(Mention(match.start(), match.end(), cid))
+                found.append(Mention(match.start(), match.end(), cid, key in self._actor_forms))
         return found
 
     def mentioned(self, text: str) -> list[str]:

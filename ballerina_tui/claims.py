@@ -217,8 +217,18 @@ _JOINTS = re.compile(
     r"(?:;\s+|\s*\u2014\s*|\s+--\s+|,\s+(?:and|but|yet|so|while|whereas|although|though)\s+"
     r"|\s+(?:while|whereas)\s+)"
 )
-_PARTICIPLE_AFTER_COMMA = re.compile(
-    rf",\s+(?={_PARTICIPLE}\s+(?:by|as|in|on|to|with|from|for)\b)", re.I
+_NOT_PARTICIPLE = (
+    r"(?!(?:some|no|every|any)thing\b|during\b|king\b|bring\b|string\b|spring\b|evening\b"
+    r"|morning\b|ceiling\b|wedding\b|building\b|feeling\b|hundred\b|indeed\b|need\b)"
+)
+# ", blending grace and grit", ", led by …", ", making it a must-watch": a participle
+# phrase after a comma adds an assertion of its own.
+_PARTICIPLE_AFTER_COMMA = re.compile(rf",\s+(?={_NOT_PARTICIPLE}{_PARTICIPLE}\b)", re.I)
+# ", with …", ", including …", ", who …": the same for these openers.
+_OPENER_AFTER_COMMA = re.compile(
+    r",\s+(?=(?:with|including|especially|particularly|thanks\s+to|alongside|who|whose|which"
+    r"|where|because|since|as\s+(?:he|she|they|it|we|i|you))\b)",
+    re.I,
 )
 _LEADING_PARTICIPLE = re.compile(rf"^(?:{_PARTICIPLE}|With|After|Before|Despite)\b", re.I)
 _CONJUNCTION_LEAD = re.compile(r"(?i)^(?:and|but|yet|so|or)\s+")
@@ -291,6 +301,8 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         joints.append((m.start(), m.end()))
     for m in _PARTICIPLE_AFTER_COMMA.finditer(masked):
         joints.append((m.start(), m.end()))
+    for m in _OPENER_AFTER_COMMA.finditer(masked):
+        joints.append((m.start(), m.end()))
     # "Directed by X, the film …": a leading participle phrase ends at its first comma.
     if _LEADING_PARTICIPLE.match(masked):
         comma = masked.find(", ")
@@ -316,12 +328,7 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         first_word = right_words[0] if right_words else ""
         word = first_word.casefold().replace("\u2019", "'").split("'")[0]
         if "\u2014" in joint or "--" in joint:
-            # A dash opens a new assertion only when a subject follows ("—it's a bridge"),
-            # not an appositive or an elaboration ("—the same family that …").
-            if word not in _PRONOUN_START and not (
-                first_word[:1].isupper() and word not in _SUBJECT_START
-            ):
-                continue
+            pass  # a dash always sets off an assertion of its own
         elif "," in joint and re.search(r"\b(and|but|yet|so)\b", joint):
             if word not in _SUBJECT_START and not first_word[:1].isupper():
                 continue
@@ -520,6 +527,25 @@ _NEGATION_SKIP = {
     "too",
     "about",
 }
+# English function words: they say nothing about what a claim asserts. (Whoosh's own stop
+# list is short on purpose, for search; alignment needs a longer one.)
+FUNCTION_WORDS = frozenset(
+    """
+a about above after again against all almost along already also although always am among an
+and another any anyone anything are around as at away back be because been before being
+below between both but by can could did do does doing done down during each either else
+enough even ever every everything few for from further get gets getting go goes going got
+had has have having he her here hers herself him himself his how however i if in into is
+it its itself just least less like made make makes many may me might more most much must
+my myself neither never no nor not nothing now of off often on once one only onto or other
+others otherwise our ours ourselves out over own per perhaps quite rather really same see
+seen seem seems several shall she should since so some something still such than that the
+their theirs them themselves then there these they thing things this those though through
+thus to together too toward under until up upon us very via was we well were what whatever
+when where whether which while who whom whose why will with within without would yet you
+your yours yourself s t ll ve re d m let lets
+""".split()
+)
 _PRONOUN_SUBJECT = re.compile(r"(?i)^\s*(he|she|they|his|her|their|him|them|the two)\b")
 
 
@@ -541,20 +567,25 @@ class _Aligner:
     """Holds the per-claim features and term weights of one analysis."""
 
     # Thresholds on the weighted Dice similarity (see ``similarity``).
-    SAME = 0.34
+    SAME = 0.3
     RELATED = 0.2
     NEGATION = 0.12
+    SAME_ROLE = 0.45
     GAMMA = 0.7
     MIN_EVIDENCE = 0.0
-    MUTUAL = True
+    FLOOR = 0.21
+    BEST_ONLY = True
 
     def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
         import math
 
-        from ballerina_tui.analysis import plain_analyzer, review_analyzer
+        from ballerina_tui.analysis import claim_analyzer, plain_analyzer, review_analyzer
 
         self.claims = claims
+        self.names = {c.id: c.name for c in characters}
+        self.kinds = {c.id: c.kind for c in characters}
         stem = review_analyzer()
+        content = claim_analyzer(FUNCTION_WORDS)
         plain = plain_analyzer()
         self.features: list[_Features] = []
         context: list[str] = []  # entities the current section is talking about
@@ -565,13 +596,13 @@ class _Aligner:
             # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
             # not also as words.
             masked = claim.text
+            actors: set[str] = set()
             for mention in characters.mentions(claim.text):
-                masked = (
-                    masked[: mention.start]
-                    + " " * (mention.end - mention.start)
-                    + masked[mention.end :]
-                )
-            tokens = [t.text for t in stem(masked)]
+                gap = " " * (mention.end - mention.start)
+                masked = masked[: mention.start] + gap + masked[mention.end :]
+                if mention.by_actor:
+                    actors.add(mention.character)
+            tokens = [t.text for t in content(masked)]
             own = list(claim.characters)
             pronoun = _PRONOUN_SUBJECT.match(claim.text)
             subject: frozenset[str] = frozenset()
@@ -588,10 +619,9 @@ class _Aligner:
                 entities = own
                 # The subject is a character named near the start ("Keanu Reeves appears
                 # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
-                opening = claim.text[:60]
-                early = characters.mentioned(opening) if own else []
-                if early:
-                    subject = frozenset(early[:1])
+                mentions = characters.mentions(claim.text) if own else []
+                if mentions and _word_count(claim.text[: mentions[0].start]) <= 6:
+                    subject = frozenset((mentions[0].character,))
             if entities:
                 context = entities
             last = claim
@@ -616,7 +646,10 @@ class _Aligner:
                             break
             self.features.append(
                 _Features(
-                    terms=set(tokens) | {ENTITY + e for e in entities},
+                    # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
+                    terms=set(tokens)
+                    | {ENTITY + e for e in entities}
+                    | {f"{ENTITY}{a}~actor" for a in actors},
                     entities=set(entities),
                     numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
                     negated=negated,
@@ -636,14 +669,34 @@ class _Aligner:
         # Character terms are ours, not the index's: keep their holders directly.
         self._entity_holders: dict[str, list[int]] = {}
         for i, f in enumerate(self.features):
-            for e in f.entities:
-                self._entity_holders.setdefault(ENTITY + e, []).append(i)
+            for term in f.terms:
+                if term.startswith(ENTITY):
+                    self._entity_holders.setdefault(term, []).append(i)
         self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
         for f in self.features:
             f.weight = sum(self.weights[t] for t in f.terms)
         # A negated word must be at least this rare (held by at most 5% of the claims) to
         # count as a contradicted predicate: "is", "film" never qualify.
         self.min_predicate_weight = math.log((n + 1) / max(2.0, 0.05 * n))
+
+    def shared_words(self, a: int, b: int) -> set[str]:
+        shared = self.features[a].terms & self.features[b].terms
+        return {t for t in shared if not t.startswith(ENTITY)}
+
+    def same_kind(self, x: frozenset[str], y: frozenset[str]) -> bool:
+        return {self.kinds.get(i) for i in x} == {self.kinds.get(i) for i in y}
+
+    def content_similarity(self, a: int, b: int) -> float:
+        """Like :meth:`similarity`, on words only (names left out): "the same thing said"."""
+        ta = {t for t in self.features[a].terms if not t.startswith(ENTITY)}
+        tb = {t for t in self.features[b].terms if not t.startswith(ENTITY)}
+        wa = sum(self.weights[t] for t in ta)
+        wb = sum(self.weights[t] for t in tb)
+        small, large = sorted((wa, wb))
+        if not small:
+            return 0.0
+        shared = sum(self.weights[t] for t in ta & tb)
+        return shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
 
     def shared_weight(self, a: int, b: int) -> float:
         fa, fb = self.features[a], self.features[b]
@@ -776,27 +829,68 @@ def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:
             first_of[key] = i
 
     shared = aligner.candidate_pairs(ix, _passage_map(ix, claims))
-    # For each claim, its best match in each other review, if close enough.
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    scored: dict[tuple[int, int], float] = {}
-    for (a, b), weight in shared.items():
-        sim = aligner.similarity(a, b, weight)
-        scored[(a, b)] = sim
-        for x, y in ((a, b), (b, a)):
-            key = (x, claims[y].review)
-            if sim > best.get(key, (0.0, -1))[0]:
-                best[key] = (sim, y)
-    for (x, _review), (sim, y) in best.items():
-        if sim < _Aligner.SAME:
-            continue
-        # Mutual best matches only: a claim pairs with the claim of the other review that
-        # is most like it, and that claim must find it most like itself in return.
-        if _Aligner.MUTUAL and best.get((y, claims[x].review), (0.0, -1))[1] != x:
-            continue
-        uf.union(x, y)
+    scored = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
+    _cluster(claims, scored, uf)
 
     conflicts = _find_conflicts(claims, aligner, scored, uf)
     return _assemble(corpus, claims, uf, conflicts)
+
+
+def _cluster(claims: list[Claim], scored: dict[tuple[int, int], float], uf: _UnionFind) -> None:
+    """Group claims that assert the same thing.
+
+    Pairs are taken from the most similar down. Two groups merge only when the pair that
+    joins them is above :attr:`_Aligner.SAME` *and* every pair of claims across the two
+    groups (from different reviews) is above :attr:`_Aligner.FLOOR`: one loose resemblance
+    cannot chain two unrelated claims together, as plain single-link grouping would.
+    Claims already in one group (word-for-word copies) stay together.
+    """
+    members: dict[int, list[int]] = {}
+    for i in range(len(claims)):
+        members.setdefault(uf.find(i), []).append(i)
+    # One representative per word-for-word group keeps the checks small on copied text.
+    rep_sim: dict[tuple[int, int], float] = {}
+    for (a, b), sim in scored.items():
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        key = (ra, rb) if ra < rb else (rb, ra)
+        if sim > rep_sim.get(key, 0.0):
+            rep_sim[key] = sim
+    reps = {root: [root] for root in members}
+    review_of = {root: {claims[i].review for i in idx} for root, idx in members.items()}
+    # Each claim is compared only with its closest claim in each other review.
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    for (ra, rb), sim in rep_sim.items():
+        for x, y in ((ra, rb), (rb, ra)):
+            for review in review_of[y]:
+                if sim > best.get((x, review), (0.0, -1))[0]:
+                    best[(x, review)] = (sim, y)
+    keep = {(min(x, y), max(x, y)) for (x, _r), (_s, y) in best.items()}
+    for (ra, rb), sim in sorted(rep_sim.items(), key=lambda item: -item[1]):
+        if sim < _Aligner.SAME:
+            break
+        if _Aligner.BEST_ONLY and (ra, rb) not in keep:
+            continue
+        ga, gb = uf.find(ra), uf.find(rb)
+        if ga == gb:
+            continue
+        ok = True
+        for x in reps[ga]:
+            for y in reps[gb]:
+                if review_of[x] & review_of[y] and len(review_of[x] | review_of[y]) == 1:
+                    continue  # the same review twice: nothing to compare
+                key = (x, y) if x < y else (y, x)
+                if rep_sim.get(key, 0.0) < _Aligner.FLOOR:
+                    ok = False
+                    break
+            if not ok:
+                break
+        if not ok:
+            continue
+        uf.union(ga, gb)
+        root = uf.find(ga)
+        reps[root] = reps.pop(ga, []) + reps.pop(gb, []) if root in (ga, gb) else reps[root]
 
 
 def _assemble(
@@ -847,6 +941,7 @@ def _find_conflicts(
     """
     features = aligner.features
     weights = aligner.weights
+    names = aligner.names
     found: dict[tuple[int, int], str] = {}
     for (a, b), sim in scored.items():
         fa, fb = features[a], features[b]
@@ -864,6 +959,21 @@ def _find_conflicts(
                 word = fneg.negated_words.get(stem, stem)
                 found[(a, b)] = f"“{word}” is denied in one and asserted in the other"
                 continue
+        if (
+            len(fa.subject) == 1
+            and len(fb.subject) == 1
+            and not (fa.subject & fb.entities)
+            and not (fb.subject & fa.entities)
+            and uf.find(a) != uf.find(b)
+            and aligner.same_kind(fa.subject, fb.subject)
+            and len(aligner.shared_words(a, b)) >= 2
+            and aligner.content_similarity(a, b) >= aligner.SAME_ROLE
+        ):
+            (x,), (y,) = fa.subject, fb.subject
+            found[(a, b)] = (
+                f"different people for the same thing: {names.get(x, x)} / {names.get(y, y)}"
+            )
+            continue
         if sim < aligner.SAME:
             continue
         if fa.numbers and fb.numbers and not (fa.numbers & fb.numbers):
