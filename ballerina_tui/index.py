@@ -267,7 +267,15 @@ class ReviewIndex:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return data if isinstance(data, dict) else None
+        # A manifest of the wrong shape (edited, damaged) is no manifest: rebuild.
+        if not isinstance(data, dict):
+            return None
+        reviews = data.get("reviews")
+        if not isinstance(reviews, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in reviews.items()
+        ):
+            return None
+        return data
 
     def _write_manifest(self, ix, indexed: dict[str, str]) -> None:
         manifest = {
@@ -291,9 +299,10 @@ class ReviewIndex:
     def _open_existing(self):
         from whoosh import index as windex
 
-        if not windex.exists_in(str(self.dir)):
-            return None
         try:
+            # exists_in() reads the TOC too: a damaged one raises here, not only in open_dir().
+            if not windex.exists_in(str(self.dir)):
+                return None
             ix = windex.open_dir(str(self.dir))
             # Touch the schema and a reader: a corrupt TOC or segment fails here.
             with ix.reader() as reader:
@@ -339,7 +348,10 @@ class ReviewIndex:
             changed = [r for r in wanted if r in indexed and indexed[r] != wanted[r]]
             removed = [r for r in indexed if r not in wanted]
             if added or changed or removed or full:
-                self._apply(ix, added + changed, changed + removed)
+                # A review the manifest does not know may still be in the index (a damaged
+                # manifest): delete before adding so no passage is ever there twice.
+                stale = changed + removed + ([] if full else added)
+                self._apply(ix, added + changed, stale)
             self._write_manifest(ix, wanted)
             return ix, UpdateReport(added, changed, removed, full, 0.0)
 
