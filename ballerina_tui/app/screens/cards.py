@@ -50,7 +50,7 @@ def card_head(card, handles_width: int = 12) -> Content:
 class CardsScreen(Screen):
     HELP_TITLE = "Character cards"
     BINDINGS = [
-        Binding("tab", "focus_next", "Next pane", show=False, id="cards.next_pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="cards.next_pane"),
         Binding(
             "h",
             "highlight",

@@ -18,7 +18,7 @@ from ballerina_tui.textutil import display_safe
 class DiffScreen(Screen):
     HELP_TITLE = "Diff"
     BINDINGS = [
-        Binding("tab", "focus_next", "Next pane", show=False, id="diff.next_pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="diff.next_pane"),
         Binding(
             "n", "next_difference", "Next diff", id="diff.next", tooltip="Next row that differs"
         ),

@@ -86,8 +86,7 @@ class HighlightsScreen(Screen):
                     Content.assemble(("note: ", "bold $text-accent"), display_safe(item.note))
                 )
             view.add_option(Option(Content("\n").join(lines), id=item.id))
-        if highlighted is not None:
-            view.highlighted = min(highlighted, view.option_count - 1)
+        view.highlighted = min(highlighted or 0, view.option_count - 1)
 
     def _current(self):
         view = self.query_one(OptionList)

@@ -42,8 +42,10 @@ class StatusLine(Static):
 
 class MainScreen(Screen):
     BINDINGS = [
-        Binding("tab", "focus_next", "Next pane", show=False, id="main.next_pane"),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="main.prev_pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="main.next_pane"),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous pane", show=False, id="main.prev_pane"
+        ),
         Binding(
             "h",
             "highlight",
