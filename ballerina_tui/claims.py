@@ -713,22 +713,26 @@ class _Aligner:
         return shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
 
     def candidate_pairs(
-        self, ix, passages_of: dict[int, list[int]]
+        self, ix, passages_of: dict[int, list[int]], rep: list[int]
     ) -> dict[tuple[int, int], float]:
-        """Pairs of claims from different reviews that share a not-too-common term, with the
-        summed weight of the terms they share.
+        """Pairs of distinct claims from different reviews that share a not-too-common term,
+        with the summed weight of the terms they share.
 
         The posting lists come from the Whoosh index (passage documents); ``passages_of``
-        maps a passage docnum to the claims inside it. A term held by more than
-        ``cap`` claims carries little weight and would make the pair count quadratic, so it
-        is skipped here (it still counts in each claim's total weight).
+        maps a passage docnum to the claims inside it. Word-for-word copies are compared
+        once, through their representative ``rep[i]``. A term held by more than ``cap``
+        distinct claims carries little weight and would make the pair count quadratic, so
+        it is skipped here (it still counts in each claim's total weight).
         """
-        cap = max(12, int(len(self.claims) ** 0.5 * 2))
+        reps = sorted(set(rep))
+        cap = max(12, int(len(reps) ** 0.5 * 2))
+        reviews_of: dict[int, set[str]] = {}
+        for i, claim in enumerate(self.claims):
+            reviews_of.setdefault(rep[i], set()).add(claim.review)
         shared: dict[tuple[int, int], float] = {}
-        review_of = [c.review for c in self.claims]
         with ix.reader() as reader:
             for term, count in self.df.items():
-                if count < 2 or count > cap:
+                if count < 2:
                     continue
                 if term.startswith(ENTITY):
                     holders = self._entity_holders.get(term, [])
@@ -742,12 +746,17 @@ class _Aligner:
                         holders.extend(
                             i for i in passages_of.get(doc, ()) if term in self.features[i].terms
                         )
+                holders = sorted({rep[i] for i in holders})
+                if len(holders) < 2 or len(holders) > cap:
+                    continue
                 weight = self.weights[term]
-                holders = sorted(set(holders))
                 for x, a in enumerate(holders):
+                    ra = reviews_of[a]
                     for b in holders[x + 1 :]:
-                        if review_of[a] != review_of[b]:
-                            shared[(a, b)] = shared.get((a, b), 0.0) + weight
+                        rb = reviews_of[b]
+                        if len(ra) == 1 and ra == rb:
+                            continue  # two claims of one review: not a match across reviews
+                        shared[(a, b)] = shared.get((a, b), 0.0) + weight
         return shared
 
 
@@ -828,7 +837,8 @@ def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:
         else:
             first_of[key] = i
 
-    shared = aligner.candidate_pairs(ix, _passage_map(ix, claims))
+    rep = [uf.find(i) for i in range(len(claims))]
+    shared = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
     scored = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
     _cluster(claims, scored, uf)
 
@@ -981,9 +991,19 @@ def _find_conflicts(
                 f"different numbers for the same thing: {', '.join(sorted(fa.numbers))} "
                 f"vs {', '.join(sorted(fb.numbers))}"
             )
-    return [
-        Conflict(claims[a].id, claims[b].id, reason) for (a, b), reason in sorted(found.items())
-    ]
+    # Pairs were found between representatives: word-for-word copies conflict too.
+    copies: dict[int, list[int]] = {}
+    if found:
+        for i in range(len(claims)):
+            copies.setdefault(uf.find(i), []).append(i)
+    out: dict[tuple[int, int], str] = {}
+    for (a, b), reason in sorted(found.items()):
+        links = [(x, b) for x in copies.get(uf.find(a), [a])]
+        links += [(a, y) for y in copies.get(uf.find(b), [b])]
+        for x, y in links:
+            if claims[x].review != claims[y].review:
+                out.setdefault((min(x, y), max(x, y)), reason)
+    return [Conflict(claims[a].id, claims[b].id, reason) for (a, b), reason in sorted(out.items())]
 
 
 # =========================================================================== diff

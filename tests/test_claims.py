@@ -1,0 +1,384 @@
+"""The claim engine: segmentation, alignment, conflicts, JSON shape, CLI, hostile input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ballerina_tui.claims import (
+    analyze,
+    clause_spans,
+    diff_rows,
+    is_claim_text,
+    segment_review,
+    sentence_spans,
+    word_diff,
+)
+from ballerina_tui.corpus import load_corpus
+from ballerina_tui.index import ReviewIndex
+
+from .claims_eval import evaluate
+
+# Floors for the labelled set (tests/data/claims_labelled.yaml). Measured at the time of
+# writing: unique F1 0.714 (P 0.833, R 0.625), shared-link recall 0.636, 2 of 10
+# contradictions. A change that drops below these is a regression.
+UNIQUE_F1_FLOOR = 0.68
+SHARED_LINK_RECALL_FLOOR = 0.60
+CONTRADICTIONS_FLOOR = 2
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    import os
+
+    os.environ["BALLERINA_TUI_CACHE_DIR"] = str(tmp_path_factory.mktemp("claims-cache"))
+    corpus = load_corpus(Path(__file__).resolve().parent.parent / "data" / "reviews")
+    return corpus, analyze(corpus)
+
+
+def write_reviews(folder: Path, reviews: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in reviews.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+# --------------------------------------------------------------------------- quality
+
+
+def test_labelled_set_scores_meet_floors(bundled, capsys):
+    corpus, analysis = bundled
+    scores = evaluate(corpus, analysis)
+    with capsys.disabled():
+        print(f"\nclaims vs labelled set: {scores.line()}")
+    assert scores.unique_f1 >= UNIQUE_F1_FLOOR, scores.line()
+    assert scores.shared_link_recall >= SHARED_LINK_RECALL_FLOOR, scores.line()
+    assert scores.contradictions_found >= CONTRADICTIONS_FLOOR, scores.line()
+
+
+def test_known_shared_and_unique_claims(bundled):
+    corpus, analysis = bundled
+
+    def claim_with(review, fragment):
+        found = [c for c in analysis.for_review(review) if fragment in c.text]
+        assert found, f"no claim of {review} contains {fragment!r}"
+        return found[0]
+
+    # Said in different words by three reviewers.
+    timeline = claim_with("preview", "set between John Wick: Chapter 3 and Chapter 4")
+    assert {"wickverse", "breakdown"} <= set(timeline.shared_with)
+    assert not timeline.unique
+    # Said by one reviewer only.
+    deming = claim_with("critic", "Peter Deming")
+    assert deming.unique and deming.shared_with == []
+    hatten = claim_with("preview", "penned by Shay Hatten")
+    assert hatten.unique
+
+
+def test_cameo_conflict_is_flagged_both_ways(bundled):
+    corpus, analysis = bundled
+    not_merely = next(
+        c for c in analysis.for_review("wickverse") if "not merely as a cameo" in c.text
+    )
+    cameo = next(
+        c
+        for c in analysis.for_review("preview")
+        if c.text.startswith("Even Keanu Reeves has a cameo")
+    )
+    assert cameo.id in not_merely.contradicts
+    assert not_merely.id in cameo.contradicts
+    assert not_merely.status == "conflict"
+    conflict = next(k for k in analysis.conflicts if {k.a, k.b} == {cameo.id, not_merely.id})
+    assert "cameo" in conflict.reason
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+def test_headings_questions_and_calls_to_action_are_not_claims(bundled):
+    corpus, analysis = bundled
+    texts = [c.text for c in analysis.claims]
+    assert not any(t.rstrip('”"').endswith("?") for t in texts)
+    assert not any("click here" in t for t in texts)
+    for review in corpus.reviews:
+        headings = {review.block_text(b) for b in review.blocks if b.kind == "heading"}
+        assert not headings & {c.text for c in analysis.for_review(review.id)}
+
+
+def test_a_sentence_asserting_two_things_is_two_claims():
+    text = "Directed by Len Wiseman (Underworld), the film is penned by Shay Hatten (John Wick: Chapter 3, Army of the Dead)."
+    pieces = [text[s:e] for s, e in clause_spans(text, 0, len(text))]
+    assert pieces[0] == "Directed by Len Wiseman (Underworld)"
+    assert pieces[1].startswith("the film is penned by Shay Hatten")
+    # The comma inside the parentheses does not cut.
+    assert "Army of the Dead)" in pieces[1]
+
+
+def test_a_list_is_not_cut_but_clauses_are():
+    listing = (
+        "Velvet curtains, blood on marble floors, and haunting classical music elevate the movie."
+    )
+    assert len(clause_spans(listing, 0, len(listing))) == 1
+    clauses = "Rooney has earned her place next to Baba Yaga—and the dance has only just begun."
+    pieces = [clauses[s:e] for s, e in clause_spans(clauses, 0, len(clauses))]
+    assert pieces == [
+        "Rooney has earned her place next to Baba Yaga",
+        "the dance has only just begun.",
+    ]
+
+
+def test_sentences_do_not_break_after_initials_or_abbreviations():
+    text = "The score is by Tyler Bates and Joel J. Richard. It works vs. the odds. Next one!"
+    spans = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+    assert spans == [
+        "The score is by Tyler Bates and Joel J. Richard.",
+        "It works vs. the odds.",
+        "Next one!",
+    ]
+
+
+def test_cast_list_item_is_one_claim_per_name(bundled):
+    corpus, analysis = bundled
+    preview = analysis.for_review("preview")
+    assert any(c.text == "Norman Reedus" for c in preview)
+    assert any(c.text == "Gabriel Byrne" for c in preview)
+
+
+def test_is_claim_text_rejects_non_claims():
+    assert not is_claim_text("Who is directing Ballerina?")
+    assert not is_claim_text("A second Ballerina movie could explore:")
+    assert not is_claim_text("If you’re interested in more movie-related blogs, click here")
+    assert not is_claim_text("Keywords: John Wick, Ballerina 2025")
+    assert is_claim_text("Len Wiseman is directing the film.")
+
+
+# --------------------------------------------------------------------------- JSON and API
+
+
+def test_claims_json_has_exactly_the_documented_shape(bundled):
+    corpus, analysis = bundled
+    data = analysis.to_json()
+    assert set(data) == {"reviews", "claims", "groups"}
+    assert all(set(r) == {"id", "handle", "title"} for r in data["reviews"])
+    keys = {
+        "id",
+        "review",
+        "text",
+        "section",
+        "start",
+        "end",
+        "group",
+        "shared_with",
+        "unique",
+        "contradicts",
+    }
+    texts = {r.id: r.text for r in corpus.reviews}
+    groups = {g["id"]: g for g in data["groups"]}
+    claim_ids = {c["id"] for c in data["claims"]}
+    for claim in data["claims"]:
+        assert set(claim) == keys
+        assert texts[claim["review"]][claim["start"] : claim["end"]] == claim["text"]
+        group = groups[claim["group"]]
+        assert claim["id"] in group["claims"]
+        assert set(claim["shared_with"]) == set(group["reviews"]) - {claim["review"]}
+        assert claim["unique"] == (not claim["shared_with"])
+        assert set(claim["contradicts"]) <= claim_ids
+    for group in data["groups"]:
+        assert set(group) == {"id", "claims", "reviews"}
+
+
+def test_contradictions_are_symmetric(bundled):
+    corpus, analysis = bundled
+    for claim in analysis.claims:
+        for other in claim.contradicts:
+            assert claim.id in analysis.claim(other).contradicts
+            assert analysis.claim(other).review != claim.review
+
+
+def test_diff_rows_cover_every_claim_of_the_shown_reviews(bundled):
+    corpus, analysis = bundled
+    rows = diff_rows(analysis, ["preview", "critic"])
+    shown = {
+        c.id for row in rows if row.kind != "conflict" for cell in row.cells.values() for c in cell
+    }
+    expected = {c.id for c in analysis.claims if c.review in ("preview", "critic")}
+    assert shown == expected
+    for row in rows:
+        present = [r for r, cell in row.cells.items() if cell]
+        if row.kind == "shared":
+            assert len(present) == 2
+        elif row.kind == "unique":
+            assert len(present) == 1
+
+
+def test_word_diff_marks_only_the_differing_words():
+    a = "Ballerina is set between Chapter 3 and Chapter 4."
+    b = "The movie takes place between Chapter 3 and Chapter 4."
+    spans_a, spans_b = word_diff(a, b)
+    assert [a[s:e] for s, e in spans_a] == ["Ballerina", "is", "set"]
+    assert [b[s:e] for s, e in spans_b] == ["The", "movie", "takes", "place"]
+
+
+# --------------------------------------------------------------------------- other corpora
+
+
+SECOND_FILM = {
+    "ana.md": "---\nid: ana\nhandle: ana\ntitle: Harbour Lights\n---\n\n# Harbour Lights\n\n"
+    "The film is directed by Mira Olsen. Composer Tomas Reyes wrote a haunting score. "
+    "The lighthouse keeper never speaks to his daughter.\n",
+    "ben.md": "---\nid: ben\nhandle: ben\ntitle: Lights on the harbour\n---\n\n"
+    "Mira Olsen directs the film with patience. The lighthouse keeper speaks to his daughter "
+    "in the last scene. The runtime is 142 minutes.\n",
+}
+
+
+def test_second_film_aligns_and_conflicts_without_any_film_knowledge(tmp_path):
+    folder = write_reviews(tmp_path / "film2", SECOND_FILM)
+    corpus = load_corpus(folder)
+    analysis = analyze(corpus, ReviewIndex(corpus, root=tmp_path / "cache"))
+    director = next(c for c in analysis.for_review("ana") if "Mira Olsen" in c.text)
+    assert director.shared_with == ["ben"]
+    composer = next(c for c in analysis.for_review("ana") if "Tomas Reyes" in c.text)
+    assert composer.unique
+    # No characters.yaml here, so no subject is known and nothing is called a conflict:
+    # the engine does not guess who "his daughter" is.
+    assert all(c.review in ("ana", "ben") for c in analysis.claims)
+
+
+def test_a_review_that_copies_another_shares_everything(tmp_path):
+    text = (
+        SECOND_FILM["ana.md"].replace("id: ana", "id: copy").replace("handle: ana", "handle: copy")
+    )
+    folder = write_reviews(tmp_path / "copies", {**SECOND_FILM, "copy.md": text})
+    corpus = load_corpus(folder)
+    analysis = analyze(corpus, ReviewIndex(corpus, root=tmp_path / "cache"))
+    for claim in analysis.for_review("copy"):
+        assert "ana" in claim.shared_with, claim.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "# Only a heading\n",
+        "One sentence that says something.\n",
+        "[bold]Rooney[/] wins [@click=app.quit]. \x1b[31mRed\x1b[0m text with \x07 bell.\n",
+        "Is this a question?\n",
+    ],
+)
+def test_hostile_or_tiny_reviews_do_not_crash(tmp_path, body):
+    folder = write_reviews(tmp_path / "tiny", {"a.md": body or "\n", **SECOND_FILM})
+    corpus = load_corpus(folder)
+    analysis = analyze(corpus, ReviewIndex(corpus, root=tmp_path / "cache"))
+    for claim in analysis.claims:
+        review = corpus.get(claim.review)
+        assert review.text[claim.start : claim.end] == claim.text
+
+
+def test_five_thousand_sentences_in_one_paragraph_stay_fast(tmp_path):
+    sentences = " ".join(
+        f"Critic number {n} praises scene {n % 97} of the film." for n in range(5000)
+    )
+    folder = write_reviews(tmp_path / "big", {"big.md": sentences + "\n", **SECOND_FILM})
+    corpus = load_corpus(folder)
+    started = time.perf_counter()
+    analysis = analyze(corpus, ReviewIndex(corpus, root=tmp_path / "cache"))
+    elapsed = time.perf_counter() - started
+    assert len(analysis.for_review("big")) == 5000
+    # Generous bound: this guards against quadratic blow-ups, not against a slow machine.
+    assert elapsed < 120
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_segmentation_spans_always_index_the_text(text):
+    from ballerina_tui.corpus import Block, Review
+
+    body = text.replace("\r", "\n")
+    blocks = []
+    pos = 0
+    for n, part in enumerate(body.split("\n")):
+        if part.strip():
+            blocks.append(Block("paragraph", pos, pos + len(part), "s", n))
+        pos += len(part) + 1
+    review = Review("r", "r", "t", "review", None, None, Path("r.md"), body, 0, blocks, "d")
+    for start, end, _section, _block in segment_review(review):
+        assert 0 <= start < end <= len(body)
+        assert body[start:end].strip() == body[start:end]
+        assert is_claim_text(body[start:end]) or "\n" not in body[start:end]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run_cli(*args, env=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "ballerina_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    import os
+
+    env = dict(os.environ)
+    env["BALLERINA_TUI_CACHE_DIR"] = str(tmp_path / "cache")
+    return env
+
+
+def test_cli_claims_json_filters(cli_env):
+    out = run_cli("claims", "--json", "--review", "critic", "--unique", env=cli_env)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["claims"]
+    assert all(c["review"] == "critic" and c["unique"] for c in data["claims"])
+    assert {g["id"] for g in data["groups"]} == {c["group"] for c in data["claims"]}
+
+
+def test_cli_diff_two_and_all(cli_env):
+    out = run_cli("diff", "preview", "wickverse", "--json", env=cli_env)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [r["id"] for r in data["reviews"]] == ["preview", "wickverse"]
+    kinds = {row["kind"] for row in data["rows"]}
+    assert {"unique", "shared", "conflict"} <= kinds
+    human = run_cli("diff", env=cli_env)
+    assert human.returncode == 0, human.stderr
+    for glyph in ("+", "=", "≠"):
+        assert glyph in human.stdout
+    bad = run_cli("diff", "preview", env=cli_env)
+    assert bad.returncode == 2 and "two reviews" in bad.stderr
+
+
+def test_cli_report_writes_once_and_refuses_to_overwrite(cli_env, tmp_path):
+    target = tmp_path / "report.md"
+    first = run_cli("report", "-o", str(target), env=cli_env)
+    assert first.returncode == 0, first.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "## What each reviewer alone claims" in text
+    assert "of 4 reviewers" in text
+    assert "Peter Deming" in text
+    second = run_cli("report", "-o", str(target), env=cli_env)
+    assert second.returncode == 2 and "--force" in second.stderr
+    assert target.read_text(encoding="utf-8") == text
+    forced = run_cli("report", "-o", str(target), "--force", env=cli_env)
+    assert forced.returncode == 0
+    missing = run_cli("report", "-o", str(tmp_path / "nope" / "r.md"), env=cli_env)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
