@@ -371,19 +371,48 @@ def parse_blocks(text: str, body_start: int, *, markdown: bool, title: str) -> l
 # --------------------------------------------------------------------------- one review
 
 
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes, refusing anything but a regular file of at most MAX_FILE_BYTES.
+
+    Opened non-blocking and checked with ``fstat`` on the open descriptor: a named pipe
+    (or a link to one) would otherwise block the loader forever, and a link to a device
+    such as ``/dev/zero`` would be read without end. The read itself is capped too, so a
+    file that grows while we read it cannot exhaust memory.
+    """
+    import stat
+
+    limit = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ReviewFileError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReviewFileError("not a regular file (a pipe, device or socket?)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ReviewFileError(limit)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise ReviewFileError(limit)
+    except OSError as exc:
+        raise ReviewFileError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
 def load_review(path: Path, *, root: Path | None = None) -> Review:
     """Load one review file. Raises :class:`ReviewFileError` with a line number when bad."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReviewFileError(f"cannot read: {exc.strerror or exc}") from None
-    if size > MAX_FILE_BYTES:
-        raise ReviewFileError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReviewFileError(f"cannot read: {exc.strerror or exc}") from None
+    data = _read_capped(path)
     text = decode_review_bytes(data)
     if "\x00" in text:
         raise ReviewFileError(
