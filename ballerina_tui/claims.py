@@ -556,6 +556,7 @@ class _Features:
     numbers: set[str]
     negated: bool
     negated_terms: set[str]
+    bigrams: set[str] = field(default_factory=set)
     subject: frozenset[str] = frozenset()
     explicit: bool = False  # the subject is named in the claim, not a pronoun
     restrictive: bool = False  # "not just …"
@@ -567,13 +568,15 @@ class _Aligner:
     """Holds the per-claim features and term weights of one analysis."""
 
     # Thresholds on the weighted Dice similarity (see ``similarity``).
-    SAME = 0.3
+    SAME = 0.2
     RELATED = 0.2
     NEGATION = 0.12
     SAME_ROLE = 0.45
-    GAMMA = 0.7
+    GAMMA = 0.5
     MIN_EVIDENCE = 0.0
-    FLOOR = 0.21
+    MIN_SHARED = 2
+    BIGRAM = 1.0
+    FLOOR = 0.14
     BEST_ONLY = True
 
     def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
@@ -603,6 +606,7 @@ class _Aligner:
                 if mention.by_actor:
                     actors.add(mention.character)
             tokens = [t.text for t in content(masked)]
+            bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
             own = list(claim.characters)
             pronoun = _PRONOUN_SUBJECT.match(claim.text)
             subject: frozenset[str] = frozenset()
@@ -652,6 +656,7 @@ class _Aligner:
                     | {f"{ENTITY}{a}~actor" for a in actors},
                     entities=set(entities),
                     numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
+                    bigrams=bigrams,
                     negated=negated,
                     negated_terms=negated_terms,
                     subject=subject,
@@ -709,8 +714,13 @@ class _Aligner:
         small, large = sorted((fa.weight, fb.weight))
         if not small or shared < self.MIN_EVIDENCE:
             return 0.0
+        if self.MIN_SHARED > 1 and len(fa.terms & fb.terms) < self.MIN_SHARED:
+            return 0.0
         # Mostly containment: a short claim said inside a long sentence is still said.
-        return shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
+        sim = shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
+        # Two words in the same order ("long takes", "box office") are better evidence
+        # than the same two words apart.
+        return sim * (1 + self.BIGRAM * len(fa.bigrams & fb.bigrams))
 
     def candidate_pairs(
         self, ix, passages_of: dict[int, list[int]], rep: list[int]
@@ -842,7 +852,7 @@ def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:
     scored = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
     _cluster(claims, scored, uf)
 
-    conflicts = _find_conflicts(claims, aligner, scored, uf)
+    conflicts = _find_conflicts(claims, aligner, scored, uf, rep)
     return _assemble(corpus, claims, uf, conflicts)
 
 
@@ -940,7 +950,11 @@ def _same_subject(fa: _Features, fb: _Features) -> bool:
 
 
 def _find_conflicts(
-    claims: list[Claim], aligner: _Aligner, scored: dict[tuple[int, int], float], uf: _UnionFind
+    claims: list[Claim],
+    aligner: _Aligner,
+    scored: dict[tuple[int, int], float],
+    uf: _UnionFind,
+    rep: list[int],
 ) -> list[Conflict]:
     """Pairs of claims in different reviews that cannot both be true.
 
@@ -976,7 +990,7 @@ def _find_conflicts(
             and not (fb.subject & fa.entities)
             and uf.find(a) != uf.find(b)
             and aligner.same_kind(fa.subject, fb.subject)
-            and len(aligner.shared_words(a, b)) >= 2
+            and len(aligner.shared_words(a, b)) >= 3
             and aligner.content_similarity(a, b) >= aligner.SAME_ROLE
         ):
             (x,), (y,) = fa.subject, fb.subject
@@ -995,11 +1009,11 @@ def _find_conflicts(
     copies: dict[int, list[int]] = {}
     if found:
         for i in range(len(claims)):
-            copies.setdefault(uf.find(i), []).append(i)
+            copies.setdefault(rep[i], []).append(i)
     out: dict[tuple[int, int], str] = {}
     for (a, b), reason in sorted(found.items()):
-        links = [(x, b) for x in copies.get(uf.find(a), [a])]
-        links += [(a, y) for y in copies.get(uf.find(b), [b])]
+        links = [(x, b) for x in copies.get(rep[a], [a])]
+        links += [(a, y) for y in copies.get(rep[b], [b])]
         for x, y in links:
             if claims[x].review != claims[y].review:
                 out.setdefault((min(x, y), max(x, y)), reason)
