@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from test_app_support import FILM2, lines_text, make_app, settle
 
 from ballerina_tui.app.screens.cards import CardsScreen
 from ballerina_tui.app.screens.dialogs import ExportScreen, HelpScreen, NoteScreen
@@ -15,6 +14,7 @@ from ballerina_tui.app.screens.main import MainScreen
 from ballerina_tui.app.screens.search import SearchScreen
 from ballerina_tui.app.widgets.diffview import DiffView
 from ballerina_tui.app.widgets.reader import Reader
+from tests.test_app_support import FILM2, lines_text, make_app, settle
 
 SIZE = (100, 32)
 

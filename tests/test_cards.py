@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from test_app_support import FILM2
-
 from ballerina_tui.cards import build_cards, find_cards
 from ballerina_tui.characters import load_characters
 from ballerina_tui.cli import main
 from ballerina_tui.corpus import load_corpus
+from tests.test_app_support import FILM2
 
 
 def test_cards_count_mentions_per_reviewer(corpus):

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 import yaml
-from test_app_support import FILM2
 
 from ballerina_tui.characters import load_characters
 from ballerina_tui.cli import main
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.export import render_markdown, span_status, write_export
 from ballerina_tui.highlights import HighlightStore, make_highlight
+from tests.test_app_support import FILM2
 
 
 def _claim_highlights(corpus, analysis):
