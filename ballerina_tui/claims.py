@@ -966,6 +966,7 @@ def _find_conflicts(
     features = aligner.features
     weights = aligner.weights
     names = aligner.names
+    denials: list[tuple[int, int, str]] = []
     found: dict[tuple[int, int], str] = {}
     for (a, b), sim in scored.items():
         fa, fb = features[a], features[b]
@@ -982,6 +983,7 @@ def _find_conflicts(
                 stem = max(hit, key=lambda t: weights.get(t, 0))
                 word = fneg.negated_words.get(stem, stem)
                 found[(a, b)] = f"“{word}” is denied in one and asserted in the other"
+                denials.append((neg, pos, word))
                 continue
         if (
             len(fa.subject) == 1
@@ -1005,6 +1007,28 @@ def _find_conflicts(
                 f"different numbers for the same thing: {', '.join(sorted(fa.numbers))} "
                 f"vs {', '.join(sorted(fb.numbers))}"
             )
+    # "They don't fight. They don't team up.": a run of plain denials about the same subject
+    # in one paragraph is one statement of non-involvement; what contradicts one denial
+    # contradicts its neighbours too.
+    for neg, pos, word in denials:
+        for other in (neg - 2, neg - 1, neg + 1, neg + 2):
+            if not 0 <= other < len(claims) or other == pos:
+                continue
+            fo, fn = features[other], features[neg]
+            same_paragraph = (claims[other].review, claims[other].paragraph) == (
+                claims[neg].review,
+                claims[neg].paragraph,
+            )
+            if (
+                same_paragraph
+                and fo.negated
+                and not fo.restrictive
+                and not fn.restrictive
+                and fo.subject
+                and fo.subject == fn.subject
+            ):
+                key = (min(other, pos), max(other, pos))
+                found.setdefault(key, f"denied together with “{word}”, which the other asserts")
     # Pairs were found between representatives: word-for-word copies conflict too.
     copies: dict[int, list[int]] = {}
     if found:

@@ -27,11 +27,11 @@ from ballerina_tui.index import ReviewIndex
 from .claims_eval import evaluate
 
 # Floors for the labelled set (tests/data/claims_labelled.yaml). Measured at the time of
-# writing: unique F1 0.721 (P 0.875, R 0.613), shared-link recall 0.753, 2 of 10
+# writing: unique F1 0.721 (P 0.875, R 0.613), shared-link recall 0.753, 3 of 10
 # contradictions. A change that drops below these is a regression.
 UNIQUE_F1_FLOOR = 0.70
 SHARED_LINK_RECALL_FLOOR = 0.72
-CONTRADICTIONS_FLOOR = 2
+CONTRADICTIONS_FLOOR = 3
 
 
 @pytest.fixture(scope="module")
