@@ -88,7 +88,8 @@ class BallerinaApp(App):
         if self.store.note:
             self.notify(self.store.note, severity="warning", markup=False, timeout=8)
         if self.analyze_in_background:
-            self.prepare()
+            # After the first frame: the analysis must not hold up the first screen.
+            self.call_after_refresh(self.prepare)
 
     @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
     def prepare(self) -> None:

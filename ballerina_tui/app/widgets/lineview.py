@@ -304,7 +304,9 @@ class LineView(ScrollView, can_focus=True):
         gutter = line.gutter.ljust(self.GUTTER)[: self.GUTTER]
         if cursor_spans and self.GUTTER:
             gutter = "▌" + gutter[1:]
-        text = Text(gutter + line.text, style=base, no_wrap=True, end="")
+        text = Text(gutter + line.text, no_wrap=True, end="")
+        # A span, not Text(style=…): Text.render drops the base style of a text without spans.
+        text.stylize(base)
         offset = self.GUTTER
         if gutter.strip():
             text.stylize(self.style_for("lineview--gutter"), 0, offset)
