@@ -323,18 +323,21 @@ class ReviewIndex:
             if ix is not None and self._fresh(self._read_manifest(), ix):
                 return ix, UpdateReport([], [], [], False, 0.0)
         with file_lock(self.lock_path):
-            ix = None if rebuild else self._open_existing()
+            ix = self._open_existing()
             manifest = self._read_manifest()
-            full = (
-                ix is None
-                or manifest is None
-                or manifest.get("schema") != SCHEMA_VERSION
-                or manifest.get("characters") != self.characters_digest()
+            # A readable index of our schema is rebuilt in place, in one commit that drops
+            # every old segment: other instances reading it keep a consistent generation.
+            # Deleting the folder under them made their next read fail (EmptyIndexError).
+            reusable = (
+                ix is not None and manifest is not None and manifest.get("schema") == SCHEMA_VERSION
             )
-            if full:
+            full = rebuild or not reusable or manifest.get("characters") != self.characters_digest()
+            clear = full and reusable
+            if full and not reusable:
                 shutil.rmtree(self.dir, ignore_errors=True)
                 self.dir.mkdir(parents=True, exist_ok=True)
                 ix = windex.create_in(str(self.dir), make_schema())
+            if full:
                 indexed: dict[str, str] = {}
             elif manifest.get("generation") == ix.latest_generation():
                 indexed = dict(manifest.get("reviews") or {})
@@ -351,11 +354,13 @@ class ReviewIndex:
                 # A review the manifest does not know may still be in the index (a damaged
                 # manifest): delete before adding so no passage is ever there twice.
                 stale = changed + removed + ([] if full else added)
-                self._apply(ix, added + changed, stale)
+                self._apply(ix, added + changed, stale, clear=clear)
             self._write_manifest(ix, wanted)
             return ix, UpdateReport(added, changed, removed, full, 0.0)
 
-    def _apply(self, ix, to_add: list[str], to_delete: list[str]) -> None:
+    def _apply(self, ix, to_add: list[str], to_delete: list[str], *, clear: bool = False) -> None:
+        from whoosh.writing import CLEAR
+
         writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.05)
         try:
             for rid in to_delete:
@@ -367,7 +372,7 @@ class ReviewIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=CLEAR if clear else None)
 
     def _build_in_memory(self):
         from whoosh.filedb.filestore import RamStorage
