@@ -23,8 +23,13 @@ from ballerina_tui.index import ReviewIndex
 
 MAX_QUERY_CHARS = 300
 DEFAULT_LIMIT = 20
+# Edit distance for ``word~N``. Each step costs several times the last (``~5`` took a
+# second on the bundled reviews) and anything past 2 matches nearly every short word.
+MAX_FUZZY_EDITS = 2
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and lone surrogates (an undecodable byte in a command-line argument):
+# Whoosh cannot encode the latter, and the UnicodeEncodeError looked like a damaged index.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _CHARACTER_FIELD = re.compile(
     r"(?i)(?<![\w:])(?:character|characters|char):(?:\"([^\"]*)\"|'([^']*)'|([^\s()\"]+))"
 )
@@ -215,6 +220,7 @@ class Searcher:
         notes: list[str] = []
         query, parsed = self._parse(qstring, notes)
         self._searcher = self._searcher.refresh()
+        query = self._expand_fuzzy(query, parsed, notes)
         results = self._searcher.search(query, limit=limit, terms=True)
         corrected: str | None = None
         self._limit = limit
@@ -235,6 +241,57 @@ class Searcher:
             total=len(results),
             notes=notes,
         )
+
+    def _expand_fuzzy(self, query, qstring: str, notes: list[str]):
+        """Replace each ``word~`` by the index terms it stands for, found over the whole index.
+
+        Whoosh expands a ``FuzzyTerm`` segment by segment against the field's *spelling*
+        words, which are unstemmed here, and then looks those up as stems: ``ankle~`` (stem
+        ``ankl``) found nothing, ``mentr~`` found ``mentor`` but not ``mentors``, and what a
+        query found changed when an incremental update added a segment. Here a fuzzy word
+        matches every stem within the distance of its own stem, plus the stems of every
+        word of the reviews within the distance of the word as typed (``trainng~`` finds
+        *training*, so ``train``).
+        """
+        from whoosh import query as wq
+        from whoosh.codec.base import Automata
+
+        reader = self._searcher.reader()
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        schema = self._searcher.schema
+        automata = Automata()
+
+        def within(fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
+            # Segment by segment (Whoosh's MultiCursor is unusable), united.
+            found: set[str] = set()
+            for leaf in leaves:
+                found.update(automata.terms_within(leaf.cursor(fieldname), text, maxdist, prefix))
+            return found
+
+        def expand(node):
+            if not isinstance(node, wq.FuzzyTerm) or node.fieldname not in schema:
+                return node
+            field = schema[node.fieldname]
+            maxdist = max(0, min(int(node.maxdist), MAX_FUZZY_EDITS))
+            if node.maxdist > MAX_FUZZY_EDITS:
+                notes.append(f"fuzzy matching allows at most {MAX_FUZZY_EDITS} edits")
+            prefix = node.prefixlength
+            terms = within(node.fieldname, node.text, maxdist, prefix)
+            start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+            if field.separate_spelling() and start is not None and end is not None:
+                typed = list(field.spellable_words(qstring[start:end]))
+                if len(typed) == 1:
+                    spelling = field.spelling_fieldname(node.fieldname)
+                    for word in within(spelling, typed[0], maxdist, prefix):
+                        for token in field.analyzer(word):
+                            if (node.fieldname, token.text) in reader:
+                                terms.add(token.text)
+            if not terms:
+                return wq.Term(node.fieldname, node.text, boost=node.boost)
+            found = [wq.Term(node.fieldname, t, boost=node.boost) for t in sorted(terms)]
+            return found[0] if len(found) == 1 else wq.Or(found)
+
+        return query.accept(expand)
 
     def _retry(self, query, qstring: str):
         """Retry a query that found nothing with each unknown word replaced by its nearest
