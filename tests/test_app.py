@@ -404,3 +404,18 @@ def test_small_terminals_do_not_crash(size):
             assert app.is_running
 
     run(go())
+
+
+def test_no_color_is_respected(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def go():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert app.no_color
+            # Status is still readable without colour: the glyphs carry it.
+            prompt = app.screen.query_one("#reviews").get_option_at_index(0).prompt.plain
+            assert "+" in prompt and "=" in prompt and "≠" in prompt
+
+    run(go())
