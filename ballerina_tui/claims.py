@@ -557,11 +557,22 @@ class _Features:
     negated: bool
     negated_terms: set[str]
     bigrams: set[str] = field(default_factory=set)
+    key_entities: set[str] = field(default_factory=set)
     subject: frozenset[str] = frozenset()
     explicit: bool = False  # the subject is named in the claim, not a pronoun
     restrictive: bool = False  # "not just …"
     negated_words: dict[str, str] = field(default_factory=dict)  # stem -> word as written
     weight: float = 0.0
+
+
+def _names_missing(have: _Features, other: _Features) -> bool:
+    """Whether ``have`` names a rare character that ``other`` does not (through the
+    character or through the actor: "Lance Reddick" names Charon)."""
+    for term in have.key_entities:
+        base = term.removesuffix("~actor")
+        if base not in other.terms and f"{base}~actor" not in other.terms:
+            return True
+    return False
 
 
 class _Aligner:
@@ -576,6 +587,7 @@ class _Aligner:
     MIN_EVIDENCE = 0.0
     MIN_SHARED = 2
     BIGRAM = 1.0
+    MISSING_NAME = 0.5
     FLOOR = 0.14
     BEST_ONLY = True
 
@@ -680,6 +692,11 @@ class _Aligner:
         self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
         for f in self.features:
             f.weight = sum(self.weights[t] for t in f.terms)
+        rare = math.log((n + 1) / max(2.0, 0.02 * n))
+        for f in self.features:
+            f.key_entities = {
+                t for t in f.terms if t.startswith(ENTITY) and self.weights[t] >= rare
+            }
         # A negated word must be at least this rare (held by at most 5% of the claims) to
         # count as a contradicted predicate: "is", "film" never qualify.
         self.min_predicate_weight = math.log((n + 1) / max(2.0, 0.05 * n))
@@ -720,7 +737,12 @@ class _Aligner:
         sim = shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
         # Two words in the same order ("long takes", "box office") are better evidence
         # than the same two words apart.
-        return sim * (1 + self.BIGRAM * len(fa.bigrams & fb.bigrams))
+        sim *= 1 + self.BIGRAM * len(fa.bigrams & fb.bigrams)
+        # A rare name is what a claim is about: a claim that names one the other lacks
+        # ("Mother Ruska raised …" / "the crime family that raised …") says something else.
+        if _names_missing(fa, fb) or _names_missing(fb, fa):
+            sim *= self.MISSING_NAME
+        return sim
 
     def candidate_pairs(
         self, ix, passages_of: dict[int, list[int]], rep: list[int]
@@ -772,9 +794,19 @@ class _Aligner:
 
 def _passage_map(ix, claims: list[Claim]) -> dict[int, list[int]]:
     """Whoosh docnum of each passage → indices of the claims that lie inside it."""
+    import bisect
+    import itertools
+
     by_review: dict[str, list[tuple[int, int, int]]] = {}
     for i, claim in enumerate(claims):
         by_review.setdefault(claim.review, []).append((claim.start, claim.end, i))
+    # Sorted by start, with the running maximum of the ends: the claims inside a passage
+    # are found by bisection, not by scanning every claim of the review for every passage
+    # (quadratic: a 100,000-line review took minutes).
+    ends: dict[str, list[int]] = {}
+    for rid, spans in by_review.items():
+        spans.sort()
+        ends[rid] = list(itertools.accumulate((e for _, e, _ in spans), max))
     out: dict[int, list[int]] = {}
     with ix.reader() as reader:
         for docnum, fields in reader.iter_docs():
@@ -782,7 +814,13 @@ def _passage_map(ix, claims: list[Claim]) -> dict[int, list[int]]:
             if not spans:
                 continue
             start, end = fields["start"], fields["end"]
-            inside = [i for s, e, i in spans if s < end and e > start]
+            inside = []
+            for k in range(bisect.bisect_right(ends[fields["rid"]], start), len(spans)):
+                s, e, i = spans[k]
+                if s >= end:
+                    break
+                if e > start:
+                    inside.append(i)
             if inside:
                 out[docnum] = inside
     return out
