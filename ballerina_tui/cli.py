@@ -74,6 +74,27 @@ def _index(args, corpus):
     return index
 
 
+def _write_output(target, text: str, *, force: bool) -> Path:
+    """Write a report or an export atomically, mapping failures to one-line errors.
+
+    Refuses to overwrite an existing file unless ``force``; never leaves a partial file.
+    """
+    from ballerina_tui.paths import atomic_write_text
+
+    path = Path(target).expanduser()
+    try:
+        atomic_write_text(path, text, overwrite=force)
+    except FileExistsError:
+        raise CliError(f"{path} exists; use --force to overwrite it") from None
+    except IsADirectoryError:
+        raise CliError(f"{path} is a folder; give a file name") from None
+    except FileNotFoundError:
+        raise CliError(f"folder {path.parent} does not exist") from None
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
 def _styled(text: str, spans, style: str):
     from rich.text import Text
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load
+from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _write_output
 
 
 def _analysis(args):
@@ -224,24 +223,12 @@ def build_report(corpus, analysis) -> str:
 
 
 def cmd_report(args) -> int:
-    from ballerina_tui.paths import atomic_write_text
-
     corpus, analysis = _analysis(args)
     text = build_report(corpus, analysis)
     if not args.output:
         sys.stdout.write(text)
         return 0
-    path = Path(args.output).expanduser()
-    if path.is_dir():
-        raise CliError(f"{path} is a folder; give a file name")
-    if not path.parent.exists():
-        raise CliError(f"folder {path.parent} does not exist")
-    try:
-        atomic_write_text(path, text, overwrite=args.force)
-    except FileExistsError:
-        raise CliError(f"{path} exists; use --force to overwrite it") from None
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    path = _write_output(args.output, text, force=args.force)
     sys.stderr.write(f"wrote {path}\n")
     return 0
 

@@ -7,9 +7,8 @@ They call the same engine functions as the app (:mod:`ballerina_tui.highlights`,
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from ballerina_tui.cli import CliError, _emit_json, _index, _load, _warn
+from ballerina_tui.cli import CliError, _emit_json, _index, _load, _warn, _write_output
 
 
 def try_analyze(corpus, index=None):
@@ -43,7 +42,7 @@ def _store(corpus):
 
 
 def cmd_export(args) -> int:
-    from ballerina_tui.export import DEFAULT_EXPORT_NAME, render_markdown, write_export
+    from ballerina_tui.export import DEFAULT_EXPORT_NAME, render_markdown
 
     corpus = _load(args)
     characters = _characters(args, corpus)
@@ -57,13 +56,7 @@ def cmd_export(args) -> int:
     if target == "-":
         sys.stdout.write(text)
         return 0
-    path = Path(target).expanduser()
-    try:
-        write_export(path, text, force=args.force)
-    except FileExistsError:
-        raise CliError(f"{path} exists; use --force to overwrite it") from None
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    path = _write_output(target, text, force=args.force)
     if args.json:
         _emit_json({"path": str(path), "highlights": len(store.items)})
     else:
