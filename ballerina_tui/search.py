@@ -202,11 +202,17 @@ class Searcher:
     # ------------------------------------------------------------------ searching
 
     def search(self, qstring: str, *, limit: int = DEFAULT_LIMIT) -> SearchResult:
+        from whoosh.query import QueryError as WhooshQueryError
+
         with self._lock:
             try:
                 return self._search(qstring, limit)
             except QueryError:
                 raise
+            except WhooshQueryError as exc:
+                # Raised while running, e.g. a phrase in a field without positions
+                # (review:"a b"): the query's fault, not the index's.
+                raise QueryError(f"cannot run query: {exc}") from None
             except (OSError, EOFError, ValueError, KeyError) as exc:
                 # The index files went bad under us: rebuild once and retry.
                 if isinstance(exc, ValueError) and "query" in str(exc).lower():
@@ -219,7 +225,7 @@ class Searcher:
     def _search(self, qstring: str, limit: int) -> SearchResult:
         notes: list[str] = []
         query, parsed = self._parse(qstring, notes)
-        self._searcher = self._searcher.refresh()
+        self._refresh()
         query = self._expand_fuzzy(query, parsed, notes)
         results = self._searcher.search(query, limit=limit, terms=True)
         corrected: str | None = None
@@ -241,6 +247,16 @@ class Searcher:
             total=len(results),
             notes=notes,
         )
+
+    def _refresh(self) -> None:
+        """Pick up commits made since the searcher was opened (here or by another instance)."""
+        if self._searcher.reader().segments() is None:
+            # An index without documents has an EmptyReader, which Whoosh's refresh()
+            # cannot reuse (TypeError): open a new searcher instead.
+            self._searcher.close()
+            self._searcher = self.index.ensure().searcher()
+        else:
+            self._searcher = self._searcher.refresh()
 
     def _expand_fuzzy(self, query, qstring: str, notes: list[str]):
         """Replace each ``word~`` by the index terms it stands for, found over the whole index.
