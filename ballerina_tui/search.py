@@ -278,7 +278,9 @@ class Searcher:
         automata = Automata()
 
         def within(fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
-            # Segment by segment (Whoosh's MultiCursor is unusable), united.
+            # Segment by segment (Whoosh's MultiCursor is unusable), united. A required
+            # prefix longer than the word ("ab~/5") made Whoosh's automaton raise IndexError.
+            prefix = min(prefix, len(text))
             found: set[str] = set()
             for leaf in leaves:
                 found.update(automata.terms_within(leaf.cursor(fieldname), text, maxdist, prefix))

@@ -192,6 +192,12 @@ def test_fuzzy_finds_the_word_itself_and_near_ones(bundled, query, word):
     assert set(pids(exact)) <= set(pids(fuzzy))
 
 
+@pytest.mark.parametrize("query", ["0~/2", "ab~/5", "wick~2/9", "section:x~/3"])
+def test_fuzzy_prefix_longer_than_the_word(bundled, query):
+    result = bundled.search(query)
+    check_result(bundled, result, lambda f: True)
+
+
 def test_fuzzy_two_edits_is_looser(bundled):
     one = run(bundled, "mentr~", lambda f: True, limit=100)
     two = run(bundled, "mentr~2", lambda f: True, limit=100)
