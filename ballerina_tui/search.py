@@ -78,23 +78,6 @@ class SearchResult:
         }
 
 
-def _make_formatter():
-    from whoosh.highlight import Formatter
-
-    class SpanFormatter(Formatter):
-        """Return the matched character spans instead of marked-up text."""
-
-        def format(self, fragments, replace=False):  # type: ignore[override]
-            spans = set()
-            for fragment in fragments:
-                for token in fragment.matches:
-                    if token.startchar is not None and token.endchar > token.startchar:
-                        spans.add((token.startchar, token.endchar))
-            return _merge(spans)
-
-    return SpanFormatter()
-
-
 def _merge(spans) -> list[tuple[int, int]]:
     """Sorted, non-overlapping spans."""
     merged: list[tuple[int, int]] = []
@@ -116,7 +99,6 @@ class Searcher:
     """A warm searcher over one :class:`ReviewIndex`. One per thread (Whoosh's rule)."""
 
     def __init__(self, index: ReviewIndex) -> None:
-        from whoosh.highlight import Highlighter, PinpointFragmenter
         from whoosh.qparser import (
             FieldAliasPlugin,
             FuzzyTermPlugin,
@@ -136,10 +118,6 @@ class Searcher:
         parser.add_plugin(FieldAliasPlugin({"review": ["reviewer", "by"], "section": ["heading"]}))
         parser.remove_plugin_class(GtLtPlugin)
         self._parser = parser
-        self._highlighter = Highlighter(
-            fragmenter=PinpointFragmenter(maxchars=100_000, surround=0),
-            formatter=_make_formatter(),
-        )
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -227,7 +205,7 @@ class Searcher:
         query, parsed = self._parse(qstring, notes)
         self._refresh()
         query = self._expand_fuzzy(query, parsed, notes)
-        results = self._searcher.search(query, limit=limit, terms=True)
+        results = self._run(query, limit)
         corrected: str | None = None
         self._limit = limit
         if results.is_empty():
@@ -240,13 +218,54 @@ class Searcher:
             if getattr(t, "fieldname", None) == "characters"
             and isinstance(getattr(t, "text", None), str)
         }
+        spans = self._highlights(results)
         return SearchResult(
             query=qstring,
             corrected=corrected,
-            hits=[self._hit(h, wanted) for h in results],
+            hits=[self._hit(h, wanted, spans.get(h.docnum, [])) for h in results],
             total=len(results),
             notes=notes,
         )
+
+    def _run(self, query, limit: int):
+        """Run a query for its top ``limit`` hits and the number of passages it matches.
+
+        Not ``terms=True``: that records the matched terms of every matching passage (all
+        10,000 of them for "john wick" in a thousand reviews), where the highlighter only
+        needs the query's own terms. Not ``optimize``: block-quality skipping saves nothing
+        on passages this alike and stops the collector from counting, so ``len()`` ran
+        the whole query a second time for :attr:`SearchResult.total`.
+        """
+        return self._searcher.search(query, limit=limit, optimize=False)
+
+    def _highlights(self, results) -> dict[int, list[tuple[int, int]]]:
+        """Where the query's words are in the text of each hit shown, by document number.
+
+        Read from the character positions the index keeps (``chars=True``), for the hits
+        shown only. Whoosh's own pinpoint highlighting needs ``terms=True`` (see
+        :meth:`_run`), and without it re-tokenises and marks the wrong words.
+        """
+        from whoosh.reading import TermNotFound
+
+        docnums = sorted(hit.docnum for hit in results)
+        found: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
+        if not docnums:
+            return found
+        reader = self._searcher.reader()
+        terms = {t for f, t in results.q.existing_terms(reader, expand=True) if f == "text"}
+        for term in sorted(terms):
+            try:
+                matcher = reader.postings("text", term)
+            except TermNotFound:
+                continue
+            for docnum in docnums:
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+                if matcher.id() == docnum:
+                    found[docnum].extend((s, e) for _, s, e in matcher.value_as("characters"))
+        return {d: _merge(spans) for d, spans in found.items()}
 
     def _refresh(self) -> None:
         """Pick up commits made since the searcher was opened (here or by another instance)."""
@@ -277,13 +296,18 @@ class Searcher:
         schema = self._searcher.schema
         automata = Automata()
 
+        dfas: dict[tuple[str, int, int], object] = {}
+
         def within(fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
             # Segment by segment (Whoosh's MultiCursor is unusable), united. A required
             # prefix longer than the word ("ab~/5") made Whoosh's automaton raise IndexError.
-            prefix = min(prefix, len(text))
+            # Building the automaton is the slow part: once per word, for every segment.
+            key = (text, maxdist, min(prefix, len(text)))
+            if key not in dfas:
+                dfas[key] = automata.levenshtein_dfa(*key)
             found: set[str] = set()
             for leaf in leaves:
-                found.update(automata.terms_within(leaf.cursor(fieldname), text, maxdist, prefix))
+                found.update(automata.find_matches(dfas[key], leaf.cursor(fieldname)))
             return found
 
         def expand(node):
@@ -353,7 +377,7 @@ class Searcher:
         retry = query.accept(fuzz)
         if not replaced:
             return None
-        results = self._searcher.search(retry, limit=self._limit, terms=True)
+        results = self._run(retry, self._limit)
         if results.is_empty():
             return None
         shown = qstring
@@ -361,15 +385,8 @@ class Searcher:
             shown = shown[:start] + word + shown[end:]
         return shown, results
 
-    def _hit(self, hit, characters: set[str]) -> Hit:
+    def _hit(self, hit, characters: set[str], spans: list[tuple[int, int]]) -> Hit:
         text = hit["text"]
-        spans = []
-        if hit.results.has_matched_terms():
-            try:
-                spans = self._highlighter.highlight_hit(hit, "text", top=1_000_000, minscore=0)
-            except Exception:  # noqa: BLE001 - no highlight is better than no hit
-                spans = []
-        spans = list(spans) if isinstance(spans, list) else []
         if characters:
             # character: queries match a keyword field; show where the text names them.
             spans = _merge(
