@@ -321,8 +321,9 @@ def parse_blocks(text: str, body_start: int, *, markdown: bool, title: str) -> l
             if m:
                 flush_para()
                 level = len(m.group(1))
-                cs = hs + m.start(2)
-                ce = hs + m.end(2)
+                # Other spaces than ' ' and tab (a no-break space pasted from the web)
+                # are not part of the heading either.
+                cs, ce = _strip_span(text, hs + m.start(2), hs + m.end(2))
                 if ce > cs:
                     section = text[cs:ce]
                     blocks.append(Block("heading", cs, ce, section, len(blocks), level))

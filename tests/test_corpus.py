@@ -160,6 +160,14 @@ def test_markdown_heading_trailing_hashes_are_not_part_of_the_heading(tmp_path):
     ]
 
 
+def test_markdown_heading_without_surrounding_unicode_spaces(tmp_path):
+    path = tmp_path / "nbsp.md"
+    path.write_text("## \u00a0Spaced Title\u3000\n\n# \u2028Line Sep\n", encoding="utf-8")
+    review = load_review(path)
+    assert blocks_of(review) == [("heading", "Spaced Title"), ("heading", "Line Sep")]
+    assert review.sections == ["Spaced Title", "Line Sep"]
+
+
 def test_plain_text_headings_are_bare_lines():
     review = load_corpus(MIXED).get("notes")
     assert review.title == "The Glass Swan: Notes From the Premiere"
