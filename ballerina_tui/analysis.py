@@ -67,16 +67,25 @@ def plain_analyzer():
     )
 
 
+class CompoundTokenizer(ApostropheTokenizer):
+    """Like :class:`ApostropheTokenizer`, but a hyphenated compound is one word:
+    "spin-off", "25-year-old", "candle-lit" each say one thing."""
+
+    def __init__(self) -> None:
+        RegexTokenizer.__init__(self, expression=r"\w+(?:[-.']\w+)*")
+
+
 def claim_analyzer(function_words: frozenset[str]):
     """The review analyzer with a longer stop list, for weighing what a claim asserts.
 
-    Produces the same stems as :func:`review_analyzer` (so claim terms are index terms),
-    minus function words and single characters.
+    Produces the same stems as :func:`review_analyzer` (so most claim terms are index
+    terms), minus function words and single characters, with hyphenated compounds kept
+    whole (those are not index terms: the claim engine tracks them itself).
     """
     from whoosh.analysis import STOP_WORDS
 
     return (
-        ApostropheTokenizer()
+        CompoundTokenizer()
         | LowercaseFilter()
         | PossessiveFilter()
         | CharsetFilter(accent_map)

@@ -227,7 +227,7 @@ _PARTICIPLE_AFTER_COMMA = re.compile(rf",\s+(?={_NOT_PARTICIPLE}{_PARTICIPLE}\b)
 # ", with …", ", including …", ", who …": the same for these openers.
 _OPENER_AFTER_COMMA = re.compile(
     r",\s+(?=(?:with|including|especially|particularly|thanks\s+to|alongside|who|whose|which"
-    r"|where|because|since|as\s+(?:he|she|they|it|we|i|you))\b)",
+    r"|where|because|since|during|as\s+(?:he|she|they|it|we|i|you))\b)",
     re.I,
 )
 _LEADING_PARTICIPLE = re.compile(rf"^(?:{_PARTICIPLE}|With|After|Before|Despite)\b", re.I)
@@ -562,6 +562,7 @@ class _Features:
     explicit: bool = False  # the subject is named in the claim, not a pronoun
     restrictive: bool = False  # "not just …"
     negated_words: dict[str, str] = field(default_factory=dict)  # stem -> word as written
+    denied_people: set[str] = field(default_factory=set)  # "isn't John Wick" -> john-wick
     weight: float = 0.0
 
 
@@ -579,16 +580,16 @@ class _Aligner:
     """Holds the per-claim features and term weights of one analysis."""
 
     # Thresholds on the weighted Dice similarity (see ``similarity``).
-    SAME = 0.2
+    SAME = 0.19
     RELATED = 0.2
     NEGATION = 0.12
     SAME_ROLE = 0.45
-    GAMMA = 0.5
+    GAMMA = 0.3
     MIN_EVIDENCE = 0.0
     MIN_SHARED = 2
     BIGRAM = 1.0
     MISSING_NAME = 0.5
-    FLOOR = 0.14
+    FLOOR = 0.105
     BEST_ONLY = True
 
     def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
@@ -644,11 +645,26 @@ class _Aligner:
             negated_terms: set[str] = set()
             negated_words: dict[str, str] = {}
             negated = restrictive = False
-            for segment in re.split(r"[,;:()\u2014\u2013]|\s-\s|--", claim.text):
-                words = [t.text for t in plain(segment)]
+            denied_people: set[str] = set()
+            mentions = characters.mentions(claim.text)
+            offset = 0
+            for segment in re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text):
+                seg_start, offset = offset, offset + len(segment)
+                # Whoosh reuses one Token object while it iterates: copy what we need.
+                tokens_here = [(t.text, t.startchar, t.endchar) for t in plain(segment, chars=True)]
+                words = [text for text, _s, _e in tokens_here]
                 for i, word in enumerate(words):
                     if word in NEGATIONS or word.endswith("n't"):
                         negated = True
+                        # "isn't a female John Wick": the people named just after a
+                        # negation are part of what is denied.
+                        window = tokens_here[i + 1 : i + 7]
+                        if window:
+                            lo = seg_start + window[0][1]
+                            hi = seg_start + window[-1][2]
+                            denied_people.update(
+                                m.character for m in mentions if lo <= m.start < hi
+                            )
                         # What is negated is the first content word after the negation:
                         # "not merely as a cameo" negates "cameo", "don't fight" "fight".
                         for follower in words[i + 1 : i + 6]:
@@ -665,7 +681,10 @@ class _Aligner:
                     # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
                     terms=set(tokens)
                     | {ENTITY + e for e in entities}
-                    | {f"{ENTITY}{a}~actor" for a in actors},
+                    | {f"{ENTITY}{a}~actor" for a in actors}
+                    # "She's not just a copy of Wick" / "Rooney isn't John Wick in heels":
+                    # denying someone is a term of its own, and a rare one.
+                    | {f"{ENTITY}not:{p}" for p in denied_people},
                     entities=set(entities),
                     numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
                     bigrams=bigrams,
@@ -674,6 +693,7 @@ class _Aligner:
                     subject=subject,
                     explicit=bool(subject) and not pronoun,
                     negated_words=negated_words,
+                    denied_people=denied_people,
                     restrictive=restrictive,
                 )
             )
@@ -683,12 +703,22 @@ class _Aligner:
                 df[t] = df.get(t, 0) + 1
         n = max(1, len(claims))
         self.df = df
-        # Character terms are ours, not the index's: keep their holders directly.
-        self._entity_holders: dict[str, list[int]] = {}
+        # Character terms and hyphenated compounds are ours, not the index's: keep their
+        # holders directly.
+        self._own_holders: dict[str, list[int]] = {}
         for i, f in enumerate(self.features):
             for term in f.terms:
-                if term.startswith(ENTITY):
-                    self._entity_holders.setdefault(term, []).append(i)
+                if term.startswith(ENTITY) or "-" in term:
+                    self._own_holders.setdefault(term, []).append(i)
+        # Only a pair of words few claims share in that order is evidence ("box office"),
+        # not a phrase one reviewer repeats ("the Ballerina movie").
+        bigram_df: dict[str, int] = {}
+        for f in self.features:
+            for bigram in f.bigrams:
+                bigram_df[bigram] = bigram_df.get(bigram, 0) + 1
+        rare_bigram = max(3, int(0.01 * n))
+        for f in self.features:
+            f.bigrams = {b for b in f.bigrams if bigram_df[b] <= rare_bigram}
         self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
         for f in self.features:
             f.weight = sum(self.weights[t] for t in f.terms)
@@ -766,8 +796,8 @@ class _Aligner:
             for term, count in self.df.items():
                 if count < 2:
                     continue
-                if term.startswith(ENTITY):
-                    holders = self._entity_holders.get(term, [])
+                if term in self._own_holders:
+                    holders = self._own_holders[term]
                 else:
                     try:
                         docs = reader.postings("text", term).all_ids()
