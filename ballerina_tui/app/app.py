@@ -128,6 +128,31 @@ class BallerinaApp(App):
         """Give the app an analysis directly (tests, or when analysis ran elsewhere)."""
         self._set_analysis(analysis, None)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text with control characters made visible.
+
+        Messages carry file names and error text from outside (a review file called
+        ``x\x1b[31m.md`` put a raw escape sequence on the terminal in the skipped-file
+        toast). Markup is off unless a caller asks for it.
+        """
+        from ballerina_tui.textutil import display_safe
+
+        super().notify(
+            display_safe(message),
+            title=display_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
     # ------------------------------------------------------------------ highlights
 
     def toggle_highlight(self, review_id: str, start: int, end: int) -> None:
