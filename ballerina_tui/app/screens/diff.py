@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -120,9 +121,10 @@ class DiffScreen(Screen):
         for n, rid in enumerate(ids):
             if n:
                 parts.append(SEPARATOR)
-            handle = display_safe(corpus.get(rid).handle)[: col_w - 2]
+            handle = display_safe(corpus.get(rid).handle)
             style = reviewer_style(self.colour_of.get(rid, 0))
-            parts.append((f"■ {handle}".ljust(col_w), f"bold {style}"))
+            # By cells, like the rows below: a wide handle must not shift the columns.
+            parts.append((set_cell_size(f"■ {handle}", col_w), f"bold {style}"))
         if not ids:
             parts.append(("pick at least one reviewer (space toggles)", "$text-warning"))
         self.query_one("#diff-header", Static).update(Content.assemble(*parts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import set_cell_size
 from textual.binding import Binding
 
 from ballerina_tui.app.glyphs import STATUS_GLYPH
@@ -200,10 +201,13 @@ class DiffView(LineView):
                         line_spans.append((x, x + 1, "diff--empty"))
                     else:
                         piece = ""
-                    cell = piece[:col_w].ljust(col_w)
-                    column_spans.setdefault(col, []).append((first + k, x, x + col_w))
+                    # Pad and crop by terminal cells, not characters: emoji and CJK take
+                    # two cells each, and padding by characters pushed every column after
+                    # a wide one out of line. Offsets here count characters of the line.
+                    cell = set_cell_size(piece, col_w)
+                    column_spans.setdefault(col, []).append((first + k, x, x + len(cell)))
                     parts.append(cell)
-                    x += col_w
+                    x += len(cell)
                 gutter = f" {STATUS_GLYPH.get(row.kind, ' ')}" if k == 0 else ""
                 lines.append(Line("".join(parts), line_spans, gutter))
             if row.kind == "conflict":
