@@ -139,6 +139,7 @@ class LineView(ScrollView, can_focus=True):
         self.items: list[Item] = []
         self._built_width = -1
         self._strip_cache: dict[tuple[int, bool, int], Strip] = {}
+        self._style_cache: dict[str, Style] = {}
         self._cursor_lines: dict[int, list[tuple[int, int]]] = {}
 
     # ------------------------------------------------------------------ layout
@@ -184,6 +185,7 @@ class LineView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strip_cache = {}
+        self._style_cache = {}
 
     # ------------------------------------------------------------------ cursor
 
@@ -281,7 +283,33 @@ class LineView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rendering
 
     def style_for(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True, default=Style())
+        """The partial Rich style of a component class, its colours made opaque.
+
+        Textual's partial Rich styles drop alpha and cannot express ``auto`` colours:
+        ``$primary 45%`` came out as full ``$primary`` (a heading under the cursor was drawn
+        in its own background colour) and ``$text-muted`` as white (the meta line vanished
+        in the light theme). Blend them over this widget's background instead.
+        """
+        cached = self._style_cache.get(name)
+        if cached is not None:
+            return cached
+        try:
+            styles = self.get_component_styles(name)
+        except KeyError:
+            return Style()
+        style = styles.partial_rich_style
+        background = self.background_colors[1]
+        if styles.has_rule("background") and styles.background.a > 0:
+            background = background + styles.background
+            style += Style(bgcolor=background.rich_color)
+        if styles.has_rule("color"):
+            color = styles.color
+            if color.auto or (styles.has_rule("auto_color") and styles.auto_color):
+                color = background.get_contrast_text(color.a)
+            if color.a > 0:
+                style += Style(color=(background + color).rich_color)
+        self._style_cache[name] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
