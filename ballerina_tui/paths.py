@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,8 +75,19 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
         raise FileNotFoundError(f"folder does not exist: {folder}")
     if path.is_dir():
         raise IsADirectoryError(f"is a folder, not a file: {path}")
+    try:
+        existing = os.stat(path).st_mode
+    except OSError:
+        existing = None
+    # Renaming over a file needs only the folder to be writable: without this check a
+    # write-protected file was silently replaced (and came back with mode 0600).
+    if existing is not None and (not existing & 0o222 or not os.access(path, os.W_OK)):
+        raise PermissionError(errno.EACCES, "the file is write-protected", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        if existing is not None:
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, stat.S_IMODE(existing))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
