@@ -123,6 +123,14 @@ class ExportScreen(ModalScreen):
         path = Path(value).expanduser()
         if not path.is_absolute():
             path = self.app.export_dir / path
+        if path.is_dir():
+            # Not "exists: overwrite?": a folder is never overwritten.
+            status.update(
+                Content.styled(
+                    f"{display_safe(str(path))} is a folder: give a file name", "$text-error"
+                )
+            )
+            return
         if path.exists() and self._confirm != path:
             self._confirm = path
             status.update(
