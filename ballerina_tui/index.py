@@ -377,7 +377,14 @@ class ReviewIndex:
     def _build_in_memory(self):
         from whoosh.filedb.filestore import RamStorage
 
+        class _RamOnly(RamStorage):
+            # Whoosh's RamStorage sorts postings in a FileStorage at $TMPDIR/MAIN.tmp: the
+            # in-memory fallback crashed when the disk was full (and two instances shared,
+            # then deleted, one temporary folder). Keep that in memory too.
+            def temp_storage(self, name=None):
+                return RamStorage()
+
         self._in_memory = True
-        ix = RamStorage().create_index(make_schema())
+        ix = _RamOnly().create_index(make_schema())
         self._apply(ix, [r.id for r in self.corpus.reviews], [])
         return ix, UpdateReport([r.id for r in self.corpus.reviews], [], [], True, 0.0)
