@@ -69,7 +69,8 @@ def render_markdown(
         "highlights": len(highlights),
     }
     out = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).rstrip(), "---", ""]
-    out.append(f"# {front['title']}")
+    # The film comes from a review's front matter: never let its bytes reach the heading raw.
+    out.append(f"# {display_safe(' '.join(front['title'].split()))}")
     out.append("")
     if not highlights:
         out.append("_No highlights yet._")
