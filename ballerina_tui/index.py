@@ -219,6 +219,12 @@ class ReviewIndex:
         with self._lock:
             self._ix = None
 
+    def is_readable(self) -> bool:
+        """Whether the index on disk can still be opened and read (always, in memory)."""
+        if self._in_memory:
+            return True
+        return self._open_existing() is not None
+
     def recover(self):
         """Throw the on-disk index away and rebuild it (used when reading it fails)."""
         with self._lock:

@@ -192,9 +192,12 @@ class Searcher:
                 # (review:"a b"): the query's fault, not the index's.
                 raise QueryError(f"cannot run query: {exc}") from None
             except (OSError, EOFError, ValueError, KeyError) as exc:
-                # The index files went bad under us: rebuild once and retry.
                 if isinstance(exc, ValueError) and "query" in str(exc).lower():
                     raise QueryError(str(exc)) from None
+                # Rebuild only when the index really went bad under us; any other failure
+                # is this query's, and is reported as such.
+                if self.index.is_readable():
+                    raise QueryError(f"cannot run query: {exc}") from None
                 self._searcher.close()
                 ix = self.index.recover()
                 self._searcher = ix.searcher()

@@ -571,3 +571,20 @@ def test_an_index_without_documents_can_be_searched(tmp_path):
         (tmp_path / "draft.md").write_text("# Draft\n\nA ballet at last.\n", encoding="utf-8")
         ReviewIndex(load_corpus(tmp_path)).ensure()
         assert [h.text for h in searcher.search("ballet").hits] == ["A ballet at last."]
+
+
+def test_a_failing_query_on_a_healthy_index_does_not_rebuild_it(tmp_path, monkeypatch):
+    corpus = load_corpus(Path(__file__).resolve().parent.parent / "data" / "reviews")
+    index = ReviewIndex(corpus, root=tmp_path)
+    searcher = Searcher(index)
+    recovered = []
+    monkeypatch.setattr(index, "recover", lambda: recovered.append(1))
+
+    def boom(*args, **kwargs):
+        raise ValueError("something unexpected")
+
+    monkeypatch.setattr(searcher, "_run", boom)
+    with pytest.raises(QueryError, match="something unexpected"):
+        searcher.search("Ruska")
+    assert recovered == []
+    searcher.close()
