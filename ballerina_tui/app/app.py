@@ -135,13 +135,14 @@ class BallerinaApp(App):
         title: str = "",
         severity="information",
         timeout: float | None = None,
-        markup: bool = False,
+        markup: bool = True,
     ) -> None:
-        """Every notification is plain text with control characters made visible.
+        """Every notification has its control characters made visible.
 
         Messages carry file names and error text from outside (a review file called
         ``x\x1b[31m.md`` put a raw escape sequence on the terminal in the skipped-file
-        toast). Markup is off unless a caller asks for it.
+        toast). Our own calls pass ``markup=False``; the default stays Textual's because
+        Textual's own notices (ctrl+c: "Press [b]ctrl+q[/b] to quit") use markup.
         """
         from ballerina_tui.textutil import display_safe
 
