@@ -85,9 +85,10 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
         raise PermissionError(errno.EACCES, "the file is write-protected", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        if existing is not None:
-            with contextlib.suppress(OSError):
-                os.fchmod(fd, stat.S_IMODE(existing))
+        # mkstemp makes the file 0600; a new file gets the mode any program would give it
+        # (0666 less the umask), a replaced file keeps its own.
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, stat.S_IMODE(existing) if existing is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -139,3 +140,17 @@ def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
         with contextlib.suppress(OSError):
             fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _umask() -> int:
+    """The process umask (read from /proc where possible, so no thread ever sees it 0)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
