@@ -67,8 +67,11 @@ class Tmux:
 
 
 @pytest.fixture
-def term(tmp_path, _isolated_dirs):
+def term(tmp_path, _isolated_dirs, corpus):
     env = {
+        # The very folder the test reads: an installed package has its own copy of the
+        # bundled reviews elsewhere, with highlights kept under another name.
+        "BALLERINA_TUI_REVIEWS": str(corpus.root),
         "BALLERINA_TUI_CACHE_DIR": os.environ["BALLERINA_TUI_CACHE_DIR"],
         "BALLERINA_TUI_DATA_DIR": os.environ["BALLERINA_TUI_DATA_DIR"],
         "TERM": "xterm-256color",

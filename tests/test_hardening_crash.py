@@ -136,9 +136,14 @@ def test_kill_9_while_saving_highlights_loses_nothing_acknowledged(tmp_path):
     review = corpus.reviews[0]
     from ballerina_tui.highlights import make_highlight
 
+    # A part of a block: never one of the whole-block highlights the savers made (toggling
+    # one of those would rightly remove it).
     block = review.blocks[-1]
-    store.toggle(make_highlight(review, block.start, block.end))
-    assert set(acknowledged) <= {h.id for h in HighlightStore.for_corpus(corpus, path).items}
+    fresh = make_highlight(review, block.start, block.start + (block.end - block.start) // 2)
+    assert fresh.id not in acknowledged
+    assert store.toggle(fresh) is True
+    after = {h.id for h in HighlightStore.for_corpus(corpus, path).items}
+    assert set(acknowledged) | {fresh.id} <= after
 
 
 # --------------------------------------------------------------------------- index
