@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 
 import pytest
+
+from tests.tmux_support import TmuxPane
 
 pytestmark = [
     pytest.mark.slow,
@@ -18,16 +17,11 @@ pytestmark = [
 ]
 
 
-class Tmux:
+class Tmux(TmuxPane):
     def __init__(self, workdir, env: dict[str, str]) -> None:
-        self.socket = f"ballerina-test-{uuid.uuid4().hex[:8]}"
+        super().__init__("ballerina-test")
         self.workdir = workdir
         self.env = env
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
-        ).stdout
 
     def start(self) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
@@ -40,30 +34,6 @@ class Tmux:
         self.tmux("kill-session", "-t", "t")
         self.tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command)
         self.tmux("resize-window", "-t", "t", "-x", "120", "-y", "40")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "t", key)
-            time.sleep(0.05)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "t", "-l", text)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, *needles: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if all(n in text for n in needles):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"never saw {needles!r} on screen:\n{text}")
-
-    def close(self) -> None:
-        self.tmux("kill-server")
 
 
 @pytest.fixture

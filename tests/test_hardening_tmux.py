@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 
 import pytest
 
 from tests.hostile.make_small import FOLDER
+from tests.tmux_support import TmuxPane
 
 pytestmark = [
     pytest.mark.slow,
@@ -25,15 +23,13 @@ pytestmark = [
 ]
 
 
-class Pane:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"ballerina-hard-{uuid.uuid4().hex[:8]}"
-        self.env = env
+class Pane(TmuxPane):
+    key_delay = 0.1
+    wait_timeout = 30.0
 
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
-        ).stdout
+    def __init__(self, env: dict[str, str]) -> None:
+        super().__init__("ballerina-hard")
+        self.env = env
 
     def start(self, width: int = 100, height: int = 30) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
@@ -45,34 +41,10 @@ class Pane:
         self.type("PS1='READY$ '; clear\n")
         self.wait_for("READY$")
 
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "t", "-l", text)
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "t", key)
-            time.sleep(0.1)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
-
     def flags(self) -> dict[str, str]:
         names = ("alternate_on", "cursor_flag", "mouse_any_flag", "keypad_cursor_flag")
         out = self.tmux("display", "-p", "-t", "t", " ".join(f"#{{{n}}}" for n in names))
         return dict(zip(names, out.split(), strict=False))
-
-    def wait_for(self, *needles: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if all(n in text for n in needles):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"never saw {needles!r} on screen:\n{text}")
-
-    def close(self) -> None:
-        self.tmux("kill-server")
 
 
 @pytest.fixture
