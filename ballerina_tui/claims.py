@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ballerina_tui.corpus import Corpus, Review
+from ballerina_tui.textutil import WORD_RE, word_count
 
 UNIQUE = "unique"
 SHARED = "shared"
@@ -232,7 +233,6 @@ _OPENER_AFTER_COMMA = re.compile(
 )
 _LEADING_PARTICIPLE = re.compile(rf"^(?:{_PARTICIPLE}|With|After|Before|Despite)\b", re.I)
 _CONJUNCTION_LEAD = re.compile(r"(?i)^(?:and|but|yet|so|or)\s+")
-_WORD = re.compile(r"\w+(?:[.\'\u2019]\w+)*")
 MIN_CLAIM_WORDS = 3
 
 
@@ -287,10 +287,6 @@ def _mask_brackets(text: str) -> str:
     return "".join(out)
 
 
-def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut one sentence into clauses where it asserts several things."""
     sentence = text[start:end]
@@ -319,7 +315,7 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         left = sentence[pos:js]
         right = sentence[je:]
-        if _word_count(left) < MIN_CLAIM_WORDS or _word_count(right) < MIN_CLAIM_WORDS:
+        if word_count(left) < MIN_CLAIM_WORDS or word_count(right) < MIN_CLAIM_WORDS:
             continue
         joint = masked[js:je]
         right_words = re.findall(r"[\w\u2019']+", right[:80])
@@ -334,7 +330,7 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue
             # "a, b, and c" is a list, not two clauses.
             tail = masked[max(0, js - 60) : js]
-            if "," in tail and _word_count(tail.rsplit(",", 1)[1]) <= 6:
+            if "," in tail and word_count(tail.rsplit(",", 1)[1]) <= 6:
                 continue
         pieces.append((pos, js))
         cuts.add(js)
@@ -388,7 +384,7 @@ def is_claim_text(text: str) -> bool:
         return False
     if _CALL_TO_ACTION.search(text) or _BOILERPLATE.match(text):
         return False
-    return _word_count(text) >= MIN_CLAIM_WORDS
+    return word_count(text) >= MIN_CLAIM_WORDS
 
 
 def segment_review(review: Review) -> list[tuple[int, int, str, int]]:
@@ -402,7 +398,7 @@ def segment_review(review: Review) -> list[tuple[int, int, str, int]]:
         if (
             _BOILERPLATE.match(block_text)
             or _CALL_TO_ACTION.search(block_text)
-            and _word_count(block_text) < 25
+            and word_count(block_text) < 25
         ):
             continue
         if block.kind == "item":
@@ -410,7 +406,7 @@ def segment_review(review: Review) -> list[tuple[int, int, str, int]]:
             if names:
                 spans.extend((s, e, block.section, block.index) for s, e in names)
                 continue
-            if _word_count(block_text) >= 2 and not block_text.rstrip().endswith("?"):
+            if word_count(block_text) >= 2 and not block_text.rstrip().endswith("?"):
                 spans.append((block.start, block.end, block.section, block.index))
             continue
         for s, e in sentence_spans(text, block.start, block.end):
@@ -635,7 +631,7 @@ class _Aligner:
                 # The subject is a character named near the start ("Keanu Reeves appears
                 # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
                 mentions = characters.mentions(claim.text) if own else []
-                if mentions and _word_count(claim.text[: mentions[0].start]) <= 6:
+                if mentions and word_count(claim.text[: mentions[0].start]) <= 6:
                     subject = frozenset((mentions[0].character,))
             if entities:
                 context = entities
@@ -1122,8 +1118,8 @@ def word_diff(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, in
 
     from ballerina_tui.textutil import fold
 
-    wa = list(_WORD.finditer(a))
-    wb = list(_WORD.finditer(b))
+    wa = list(WORD_RE.finditer(a))
+    wb = list(WORD_RE.finditer(b))
     matcher = difflib.SequenceMatcher(
         a=[fold(m.group(0)) for m in wa], b=[fold(m.group(0)) for m in wb], autojunk=False
     )

@@ -211,9 +211,8 @@ class Searcher:
         query = self._expand_fuzzy(query, parsed, notes)
         results = self._run(query, limit)
         corrected: str | None = None
-        self._limit = limit
         if results.is_empty():
-            retry = self._retry(query, parsed)
+            retry = self._retry(query, parsed, limit)
             if retry is not None:
                 corrected, results = retry
         wanted = {
@@ -345,7 +344,7 @@ class Searcher:
 
         return query.accept(expand)
 
-    def _retry(self, query, qstring: str):
+    def _retry(self, query, qstring: str, limit: int):
         """Retry a query that found nothing with each unknown word replaced by its nearest
         words in the reviews (one edit for short words, two for longer ones).
 
@@ -387,7 +386,7 @@ class Searcher:
         retry = query.accept(fuzz)
         if not replaced:
             return None
-        results = self._run(retry, self._limit)
+        results = self._run(retry, limit)
         if results.is_empty():
             return None
         shown = qstring

@@ -58,15 +58,15 @@ def display_safe(text: str) -> str:
     return text.translate(_DISPLAY_TABLE)
 
 
-_WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")
+WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")
 
 
 def words(text: str) -> list[str]:
-    return _WORD_RE.findall(text)
+    return WORD_RE.findall(text)
 
 
 def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD_RE.finditer(text))
+    return sum(1 for _ in WORD_RE.finditer(text))
 
 
 def fold(text: str) -> str:
