@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from ballerina_tui.corpus import Corpus, Review
+from ballerina_tui.progress import ProgressFn
+from ballerina_tui.progress import report as report_progress
 from ballerina_tui.textutil import WORD_RE, word_count
 
 UNIQUE = "unique"
@@ -871,17 +873,22 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"\w+", fold(text)))
 
 
-def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:
-    """Segment every review into claims, align them across reviews and flag conflicts."""
+def analyze(corpus: Corpus, index=None, *, progress: ProgressFn | None = None) -> ClaimAnalysis:
+    """Segment every review into claims, align them across reviews and flag conflicts.
+
+    ``progress`` is called as ``progress("claims", done, total)`` and may raise
+    :class:`~ballerina_tui.progress.Cancelled` to stop the analysis."""
     from ballerina_tui.index import ReviewIndex
 
     if index is None:
         index = ReviewIndex(corpus)
-    ix = index.ensure()
+    ix = index.ensure(progress=progress)
     characters = index.characters
 
     claims: list[Claim] = []
-    for review in corpus.reviews:
+    total = len(corpus.reviews)
+    for done, review in enumerate(corpus.reviews):
+        report_progress(progress, "claims", done, total)
         for n, (start, end, section, paragraph) in enumerate(segment_review(review), 1):
             text = review.text[start:end]
             claims.append(
@@ -914,6 +921,7 @@ def analyze(corpus: Corpus, index=None) -> ClaimAnalysis:
     _cluster(claims, scored, uf)
 
     conflicts = _find_conflicts(claims, aligner, scored, uf, rep)
+    report_progress(progress, "claims", total, total)
     return _assemble(corpus, claims, uf, conflicts)
 
 

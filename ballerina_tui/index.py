@@ -33,6 +33,8 @@ from pathlib import Path
 from ballerina_tui.characters import CharacterSet, load_characters
 from ballerina_tui.corpus import Corpus, Review
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
+from ballerina_tui.progress import ProgressFn
+from ballerina_tui.progress import report as report_progress
 
 SCHEMA_VERSION = 4
 MAX_PASSAGE_CHARS = 4000
@@ -196,20 +198,24 @@ class ReviewIndex:
     def wanted(self) -> dict[str, str]:
         return {r.id: r.digest for r in self.corpus.reviews}
 
-    def ensure(self, *, rebuild: bool = False):
-        """Open the index, bringing it up to date with the corpus. Returns the Whoosh index."""
+    def ensure(self, *, rebuild: bool = False, progress: ProgressFn | None = None):
+        """Open the index, bringing it up to date with the corpus. Returns the Whoosh index.
+
+        ``progress`` is called as ``progress("index", done, total)`` per review indexed and
+        may raise :class:`~ballerina_tui.progress.Cancelled`: the writer is then cancelled
+        and the index on disk stays as it was."""
         with self._lock:
             if self._ix is not None and not rebuild:
                 return self._ix
             start = time.perf_counter()
             try:
-                self._ix, report = self._ensure_on_disk(rebuild=rebuild)
+                self._ix, report = self._ensure_on_disk(rebuild=rebuild, progress=progress)
             except OSError as exc:
                 self.note = (
                     f"cache directory {self.base} is not usable ({exc.strerror or exc}); "
                     "using an in-memory index"
                 )
-                self._ix, report = self._build_in_memory()
+                self._ix, report = self._build_in_memory(progress=progress)
             report.seconds = time.perf_counter() - start
             self.last_update = report
             return self._ix
@@ -319,7 +325,7 @@ class ReviewIndex:
         except Exception:  # noqa: BLE001 - any failure to read means rebuild
             return None
 
-    def _ensure_on_disk(self, *, rebuild: bool):
+    def _ensure_on_disk(self, *, rebuild: bool, progress: ProgressFn | None = None):
         from whoosh import index as windex
 
         self.base.mkdir(parents=True, exist_ok=True)
@@ -360,11 +366,19 @@ class ReviewIndex:
                 # A review the manifest does not know may still be in the index (a damaged
                 # manifest): delete before adding so no passage is ever there twice.
                 stale = changed + removed + ([] if full else added)
-                self._apply(ix, added + changed, stale, clear=clear)
+                self._apply(ix, added + changed, stale, clear=clear, progress=progress)
             self._write_manifest(ix, wanted)
             return ix, UpdateReport(added, changed, removed, full, 0.0)
 
-    def _apply(self, ix, to_add: list[str], to_delete: list[str], *, clear: bool = False) -> None:
+    def _apply(
+        self,
+        ix,
+        to_add: list[str],
+        to_delete: list[str],
+        *,
+        clear: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> None:
         from whoosh.writing import CLEAR
 
         writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.05)
@@ -372,15 +386,17 @@ class ReviewIndex:
             for rid in to_delete:
                 writer.delete_by_term("rid", rid)
             by_id = {r.id: r for r in self.corpus.reviews}
-            for rid in to_add:
+            report_progress(progress, "index", 0, len(to_add))
+            for done, rid in enumerate(to_add, 1):
                 for doc in _documents(by_id[rid], self.characters):
                     writer.add_document(**doc)
+                report_progress(progress, "index", done, len(to_add))
         except BaseException:
             writer.cancel()
             raise
         writer.commit(mergetype=CLEAR if clear else None)
 
-    def _build_in_memory(self):
+    def _build_in_memory(self, progress: ProgressFn | None = None):
         from whoosh.filedb.filestore import RamStorage
 
         class _RamOnly(RamStorage):
@@ -392,5 +408,5 @@ class ReviewIndex:
 
         self._in_memory = True
         ix = _RamOnly().create_index(make_schema())
-        self._apply(ix, [r.id for r in self.corpus.reviews], [])
+        self._apply(ix, [r.id for r in self.corpus.reviews], [], progress=progress)
         return ix, UpdateReport([r.id for r in self.corpus.reviews], [], [], True, 0.0)
