@@ -148,7 +148,13 @@ def cmd_search(args) -> int:
     for note in result.notes:
         _warn(note)
     if args.json:
-        _emit_json(result.to_json())
+        data = result.to_json()
+        for hit in data["hits"]:
+            # start/end index the review's text; file_start/file_end the file's own text
+            # (they differ only where HTML such as <br /> was turned into text).
+            review = corpus.get(hit["review"])
+            hit["file_start"], hit["file_end"] = review.file_span(hit["start"], hit["end"])
+        _emit_json(data)
         return 0
     from rich.text import Text
 
@@ -173,7 +179,7 @@ def cmd_search(args) -> int:
             (f"{n:>2}. ", "dim"),
             (display_safe(hit.handle), "bold cyan"),
             " · ",
-            (display_safe(hit.section), "italic"),
+            (display_safe(corpus.section_label(hit.review, hit.start, hit.section)), "italic"),
             (f"  [{hit.score:.2f}]", "dim"),
         )
         console.print(head)

@@ -181,6 +181,11 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line for line in text.splitlines() or [""])
 
 
+def _cite(corpus, claim) -> str:
+    """A claim's heading, or its paragraph ("¶ 3") in a review without headings."""
+    return corpus.section_label(claim.review, claim.start, claim.section)
+
+
 def build_report(corpus, analysis) -> str:
     """The Markdown report: what each reviewer alone claims, shared claims, conflicts."""
     handles = {r.id: r.handle for r in corpus.reviews}
@@ -198,7 +203,7 @@ def build_report(corpus, analysis) -> str:
         unique = [c for c in analysis.for_review(review.id) if c.unique]
         out += ["", f"### {review.handle}: {len(unique)} claim(s) no one else makes", ""]
         for claim in unique:
-            out += [_quote(claim.text), f"— *{claim.section}*", ""]
+            out += [_quote(claim.text), f"— *{_cite(corpus, claim)}*", ""]
     out += ["## Shared claims", ""]
     shared = [g for g in analysis.groups if len(g.reviews) > 1]
     shared.sort(key=lambda g: (-len(g.reviews), g.id))
@@ -210,15 +215,15 @@ def build_report(corpus, analysis) -> str:
         ]
         for cid in group.claims:
             claim = analysis.claim(cid)
-            out += [_quote(claim.text), f"— {handles[claim.review]}, *{claim.section}*", ""]
+            out += [_quote(claim.text), f"— {handles[claim.review]}, *{_cite(corpus, claim)}*", ""]
     out += ["## Conflicts", ""]
     if not analysis.conflicts:
         out += ["No conflicting claims found.", ""]
     for conflict in analysis.conflicts:
         a, b = analysis.claim(conflict.a), analysis.claim(conflict.b)
         out += [f"### {handles[a.review]} ≠ {handles[b.review]}: {conflict.reason}", ""]
-        out += [_quote(a.text), f"— {handles[a.review]}, *{a.section}*", ""]
-        out += [_quote(b.text), f"— {handles[b.review]}, *{b.section}*", ""]
+        out += [_quote(a.text), f"— {handles[a.review]}, *{_cite(corpus, a)}*", ""]
+        out += [_quote(b.text), f"— {handles[b.review]}, *{_cite(corpus, b)}*", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

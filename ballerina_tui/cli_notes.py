@@ -88,7 +88,7 @@ def cmd_highlights(args) -> int:
     for row in rows:
         missing = "" if row["found"] else "  (no longer in the review)"
         sys.stdout.write(
-            display_safe(f"{row['id']}  {row['review']} · {row['section']}{missing}\n")
+            display_safe(f"{row['id']}  {row['review']} · {row['section'] or '—'}{missing}\n")
         )
         sys.stdout.write(display_safe(f"    {one_line(row['text'], 160)}\n"))
         if row["note"]:

@@ -6,25 +6,35 @@ ids and unreadable files become :class:`LoadProblem` entries (file and line, one
 text) and the other reviews load as usual.
 
 All offsets (``start``/``end`` of blocks, passages, claims) index :attr:`Review.text`: the
-file decoded to ``str`` with a byte-order mark removed and ``\\r\\n``/``\\r`` turned into
-``\\n``, i.e. what ``open(path, encoding="utf-8").read()`` gives for an ordinary file.
+file decoded to ``str`` with a byte-order mark removed and ``\\r\\n``/``\\r``/U+0085 turned
+into ``\\n`` (what ``open(path, encoding="utf-8").read()`` gives for an ordinary file), and
+with HTML line breaks, paragraph tags, simple inline tags and character references in the
+body turned into text (``<br /><br />`` → a blank line, ``<i>`` → nothing, ``&amp;`` → ``&``).
+For a file without HTML that is the file's text itself; otherwise
+:meth:`Review.file_span` maps any span back to where it came from in the file's text
+(:attr:`Review.file_text`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ballerina_tui.textutil import one_line, slugify, word_count
+from ballerina_tui.textutil import normalize_newlines, one_line, slugify, word_count
 
 REVIEW_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 CHARACTERS_FILE = "characters.yaml"
+# Part of every review's digest: bump it when the loader turns the same bytes into
+# different text, blocks or sections, so that indexes built by an older loader are redone.
+LOADER_VERSION = b"ballerina-tui loader 2\0"
 
 
 class CorpusError(Exception):
@@ -75,6 +85,15 @@ class Review:
     digest: str
     film: str | None = None
     meta: dict = field(default_factory=dict)
+    # The file's decoded text when HTML was turned into text (else ``None``: same as text).
+    file_text: str | None = None
+    text_map: TextMap | None = field(default=None, repr=False)
+
+    def file_span(self, start: int, end: int) -> tuple[int, int]:
+        """Where ``text[start:end]`` came from in the file's decoded text."""
+        if self.text_map is None:
+            return start, end
+        return self.text_map.file_span(start, end)
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]
@@ -95,12 +114,31 @@ class Review:
         return list(seen)
 
     def section_at(self, offset: int) -> str:
-        section = self.title
+        """The heading over ``offset``; ``""`` before any heading (or in a review without)."""
+        section = ""
         for block in self.blocks:
             if block.start > offset:
                 break
             section = block.section
         return section
+
+    def paragraph_at(self, offset: int) -> int:
+        """1-based number of the paragraph (or list item) at ``offset``; 0 before the first."""
+        number = 0
+        for block in self.blocks:
+            if block.start > offset:
+                break
+            if block.kind != "heading":
+                number += 1
+        return number
+
+    def section_label(self, offset: int) -> str:
+        """What to cite a span by: its heading, or its paragraph ("¶ 3") when it has none."""
+        section = self.section_at(offset)
+        if section:
+            return section
+        number = self.paragraph_at(offset)
+        return f"\u00b6 {number}" if number else "\u2014"
 
     def summary(self) -> dict:
         return {
@@ -141,6 +179,15 @@ class Corpus:
     def ids(self) -> list[str]:
         return [r.id for r in self.reviews]
 
+    def section_label(self, review_id: str, offset: int, section: str = "") -> str:
+        """What to cite a span by: its heading, else its paragraph number ("¶ 3")."""
+        if section:
+            return section
+        try:
+            return self.get(review_id).section_label(offset)
+        except KeyError:
+            return "\u2014"
+
 
 # --------------------------------------------------------------------------- decoding
 
@@ -165,7 +212,115 @@ def decode_review_bytes(data: bytes) -> str:
             line,
         ) from None
     text = text.lstrip("\ufeff") if encoding != "utf-8" else text
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_newlines(text)
+
+
+# --------------------------------------------------------------------------- HTML in text
+
+# Text saved from the web keeps its markup: IMDb reviews separate paragraphs with
+# "<br /><br />", and carry <i>…</i> and &amp;. Only these forms are touched; any other
+# "<" stays text ("a < b", "<3").
+_INLINE_TAGS = (
+    "a|abbr|b|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|"
+    "strong|sub|sup|tt|u|var"
+)
+_HTML_RE = re.compile(
+    r"(?P<br>(?:<br\s*/?>[ \t]*)+)"
+    r"|(?P<para></?(?:p|div|blockquote|h[1-6])(?:\s[^<>]{0,200})?>|<hr\s*/?>)"
+    rf"|(?P<tag></?(?:{_INLINE_TAGS})(?:\s[^<>]{{0,200}})?/?>)"
+    r"|(?P<ent>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)",
+    re.IGNORECASE,
+)
+_BR_RE = re.compile(r"<br", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TextMap:
+    """Maps offsets of cleaned text back to the text it was made from.
+
+    The cleaned text is a run of segments: a copied segment maps character for
+    character; a replacement (``\\n\\n`` for ``<br /><br />``, ``&`` for ``&amp;``) maps
+    every one of its characters to the whole source span it replaced.
+    """
+
+    starts: tuple[int, ...]  # where each segment starts in the cleaned text
+    sources: tuple[tuple[int, int, bool], ...]  # (source start, source end, copied)
+    length: int  # of the cleaned text
+    source_length: int
+
+    def _char(self, offset: int) -> tuple[int, int]:
+        seg = bisect_right(self.starts, offset) - 1
+        src_start, src_end, copied = self.sources[seg]
+        if copied:
+            at = src_start + offset - self.starts[seg]
+            return at, at + 1
+        return src_start, src_end
+
+    def file_start(self, offset: int) -> int:
+        if offset >= self.length:
+            return self.source_length
+        return self._char(max(0, offset))[0]
+
+    def file_end(self, offset: int) -> int:
+        if offset <= 0:
+            return self.file_start(0)
+        return self._char(min(offset, self.length) - 1)[1]
+
+    def file_span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            at = self.file_start(start)
+            return at, at
+        return self.file_start(start), self.file_end(end)
+
+
+def html_to_text(text: str, start: int = 0) -> tuple[str, TextMap | None]:
+    """Turn HTML breaks, tags and character references after ``start`` into text.
+
+    Returns the new text and a :class:`TextMap` back to ``text`` (``None`` when nothing
+    changed). Line breaks become ``\\n``, two or more in a row (or a paragraph tag) a
+    blank line; inline tags vanish; ``&amp;`` and friends become their character.
+    """
+    if "<" not in text and "&" not in text:
+        return text, None
+    out: list[str] = []
+    starts: list[int] = []
+    sources: list[tuple[int, int, bool]] = []
+    length = 0
+    pos = start
+
+    def emit(piece: str, src_start: int, src_end: int, copied: bool) -> None:
+        nonlocal length
+        if not piece:
+            return
+        out.append(piece)
+        starts.append(length)
+        sources.append((src_start, src_end, copied))
+        length += len(piece)
+
+    emit(text[:start], 0, start, True)
+    for match in _HTML_RE.finditer(text, start):
+        kind = match.lastgroup
+        raw = match.group()
+        if kind == "br":
+            piece = "\n\n" if len(_BR_RE.findall(raw)) > 1 else "\n"
+        elif kind == "para":
+            piece = "\n\n"
+        elif kind == "tag":
+            piece = ""
+        else:
+            piece = html.unescape(raw)
+            if piece == raw:
+                continue  # not a reference html knows: leave it as it is
+            piece = normalize_newlines(piece).replace("\xa0", " ")
+        emit(text[pos : match.start()], pos, match.start(), True)
+        emit(piece, match.start(), match.end(), False)
+        pos = match.end()
+    if pos == start:
+        return text, None  # no tag or reference that we turn into text
+    emit(text[pos:], pos, len(text), True)
+    if not starts:  # everything was a tag: the text is empty
+        starts, sources = [0], [(len(text), len(text), False)]
+    return "".join(out), TextMap(tuple(starts), tuple(sources), length, len(text))
 
 
 # --------------------------------------------------------------------------- front matter
@@ -366,6 +521,12 @@ def parse_blocks(text: str, body_start: int, *, markdown: bool, title: str) -> l
         else:
             para.append((s, e))
     flush_para()
+    if not markdown and blocks and blocks[-1].kind == "heading" and len(blocks) > 1:
+        # A short last line with nothing under it is a sign-off ("Regards Simon",
+        # "9/10"), not a heading.
+        last = blocks[-1]
+        section = blocks[-2].section if blocks[-2].kind != "heading" else ""
+        blocks[-1] = Block("paragraph", last.start, last.end, section, last.index)
     return blocks
 
 
@@ -420,6 +581,8 @@ def load_review(path: Path, *, root: Path | None = None) -> Review:
             "contains NUL bytes (a binary file?)", text[: text.index("\x00")].count("\n") + 1
         )
     meta, body_start = split_front_matter(text)
+    file_text = text
+    text, text_map = html_to_text(text, body_start)
     markdown = path.suffix.lower() in (".md", ".markdown")
 
     stem_id = slugify(path.stem)
@@ -427,16 +590,17 @@ def load_review(path: Path, *, root: Path | None = None) -> Review:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", review_id):
         review_id = slugify(review_id)[:80]
 
-    provisional_title = _meta_str(meta, "title")
-    blocks = parse_blocks(text, body_start, markdown=markdown, title=provisional_title or "")
-    title = provisional_title
+    title = _meta_str(meta, "title")
+    # Blocks before the first heading (all of them, in a review without headings) have
+    # no section: they are cited by paragraph number, never by a made-up name.
+    blocks = parse_blocks(text, body_start, markdown=markdown, title="")
     if not title:
-        first_heading = next((b for b in blocks if b.kind == "heading"), None)
-        first = first_heading or (blocks[0] if blocks else None)
-        title = one_line(text[first.start : first.end], 100) if first else path.stem
-        blocks = [
-            Block(b.kind, b.start, b.end, b.section or title, b.index, b.level) for b in blocks
-        ]
+        if blocks and blocks[0].kind == "heading":
+            title = one_line(text[blocks[0].start : blocks[0].end], 100)
+        elif blocks:
+            title = short_title(text[blocks[0].start : blocks[0].end]) or path.stem
+        else:
+            title = path.stem
     handle = _meta_str(meta, "handle") or review_id
     handle = re.sub(r"\s+", "-", handle)[:40]
     return Review(
@@ -451,9 +615,38 @@ def load_review(path: Path, *, root: Path | None = None) -> Review:
         text=text,
         body_start=body_start,
         blocks=blocks,
-        digest=hashlib.sha256(data).hexdigest(),
+        digest=hashlib.sha256(LOADER_VERSION + data).hexdigest(),
         meta={k: v for k, v in meta.items() if isinstance(k, str)},
+        file_text=file_text if text_map is not None else None,
+        text_map=text_map,
     )
+
+
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)]*(?=\s|$)")
+TITLE_CHARS = 60
+
+
+def short_title(paragraph: str, limit: int = TITLE_CHARS) -> str:
+    """A title made from a review's first paragraph: its first sentence, cut at a word.
+
+    "Rififi, directed by Jules Dassin, is in line with the Melville crime pictures (…)"
+    becomes "Rififi, directed by Jules Dassin, is in line with the…".
+    """
+    text = " ".join(paragraph.split())
+    for match in _SENTENCE_END.finditer(text):
+        before = text[: match.start()].split()
+        # Not after an initial or a short abbreviation ("J. Dassin", "Mr. Rififi").
+        if before and len(before[-1].strip("\"'(")) <= 2 and before[-1][:1].isupper():
+            continue
+        text = text[: match.end()]
+        break
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-\u2014") + "\u2026"
 
 
 # --------------------------------------------------------------------------- a folder

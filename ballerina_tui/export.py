@@ -88,7 +88,9 @@ def render_markdown(
             placed.append((where[0] if where else 1 << 60, item, where))
         for _, item, where in sorted(placed, key=lambda t: (t[0], t[1].id)):
             out.extend(_quote(item.text))
-            section = review.section_at(where[0]) if (review and where) else item.section
+            section = (
+                review.section_label(where[0]) if (review and where) else item.section or "\u2014"
+            )
             status = span_status(analysis, rid, *where) if where else None
             cite = f"— **{display_safe(handle)}**, _{display_safe(section or '')}_"
             tags = f" #{status}" if status else ""

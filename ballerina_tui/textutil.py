@@ -58,6 +58,17 @@ def display_safe(text: str) -> str:
     return text.translate(_DISPLAY_TABLE)
 
 
+# Line breaks other than "\n" that review files carry: Windows and old Mac endings, and
+# NEXT LINE (U+0085), which text converted from Latin-1/cp1252 pages leaves behind. Each is
+# a line break for us (one character for one where it is one character).
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n"})
+
+
+def normalize_newlines(text: str) -> str:
+    """``\\r\\n``, ``\\r`` and U+0085 (NEXT LINE) become ``\\n``."""
+    return text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+
+
 WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")
 
 

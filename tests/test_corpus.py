@@ -84,8 +84,11 @@ def test_defaults_without_front_matter():
 def test_title_from_first_line_when_there_is_no_heading():
     review = load_corpus(MIXED).get("nested")
     assert review.title == "A first line that is a sentence and becomes the title."
-    # Blocks before any heading take the title as their section.
-    assert {b.section for b in review.blocks} == {review.title}
+    # Blocks before any heading have no section: no made-up name (issue 13); they are
+    # cited by paragraph number.
+    assert {b.section for b in review.blocks} == {""}
+    first = review.blocks[0]
+    assert review.section_label(first.start) == "\u00b6 1"
 
 
 def test_id_is_slugified_from_the_file_name(tmp_path):
@@ -269,7 +272,7 @@ def test_section_at_offsets(corpus):
     review = corpus.get("wickverse")
     offset = review.text.index("Mother Ruska, the matriarch")
     assert review.section_at(offset) == "Mother Ruska: The New Antagonist?"
-    assert review.section_at(0) == review.title
+    assert review.section_at(0) == ""  # before the first heading: none
 
 
 # --------------------------------------------------------------------------- broken files

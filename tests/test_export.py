@@ -47,7 +47,8 @@ def test_markdown_format(corpus):
         assert f"#{status}" in text
         assert f"`{item.id}`" in text
         assert f"**Note:** note on {review.id}" in text
-        assert f"_{item.section}_" in text
+        # Its heading, or its paragraph number before any heading (never the title).
+        assert f"_{item.section or review.section_label(item.start)}_" in text
         for cid in characters.mentioned(item.text):
             assert f"[[{characters.get(cid).name}]]" in text
     # Exporting twice gives the same file: nothing duplicates.

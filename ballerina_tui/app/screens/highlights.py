@@ -71,7 +71,11 @@ class HighlightsScreen(Screen):
                 (display_safe(review.handle if review else item.review), "bold"),
                 " · ",
                 (
-                    display_safe(review.section_at(where[0]) if where and review else item.section),
+                    display_safe(
+                        review.section_label(where[0])
+                        if where and review
+                        else item.section or "\u2014"
+                    ),
                     "italic",
                 ),
                 (

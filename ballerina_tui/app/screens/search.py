@@ -36,7 +36,7 @@ def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET):
     return text[start:end], shifted, start > 0, end < len(text)
 
 
-def hit_prompt(n: int, hit) -> Content:
+def hit_prompt(n: int, hit, corpus=None) -> Content:
     text, spans, cut_left, cut_right = snippet(hit.text, hit.highlights)
     flat = display_safe(text).replace("\n", " ").replace("\t", " ")
     body = Content(flat)
@@ -50,9 +50,16 @@ def hit_prompt(n: int, hit) -> Content:
         (f"{n:>2}. ", "$text-muted"),
         (display_safe(hit.handle), "bold $text-primary"),
         " · ",
-        (display_safe(hit.section), "italic"),
+        (display_safe(_section(hit, corpus)), "italic"),
     )
     return Content("\n").join([head, body])
+
+
+def _section(hit, corpus) -> str:
+    """The hit's heading; a passage without one is cited by its paragraph number."""
+    if corpus is None:
+        return hit.section or "\u2014"
+    return corpus.section_label(hit.review, hit.start, hit.section)
 
 
 class SearchScreen(Screen):
@@ -157,7 +164,8 @@ class SearchScreen(Screen):
         results = self.query_one("#results", OptionList)
         results.clear_options()
         results.add_options(
-            Option(hit_prompt(n, hit), id=str(n - 1)) for n, hit in enumerate(result.hits, 1)
+            Option(hit_prompt(n, hit, self.app.corpus), id=str(n - 1))
+            for n, hit in enumerate(result.hits, 1)
         )
         if result.hits:
             results.highlighted = 0
