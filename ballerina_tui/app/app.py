@@ -1,11 +1,17 @@
 """The thin App: owns the loaded data, starts the background work, hands off to screens.
 
 The first screen is drawn straight from the corpus; the index and the claim analysis are
-built in thread workers and screens fill in (counts, marks, diff, cards) when they land.
+built in a background thread and screens fill in (counts, marks, diff, cards) when they
+land. The thread is a daemon watched by an async worker, so quitting (``q``, ctrl+q,
+ctrl+c) never waits for it: the work is told to stop (an index write is cancelled whole)
+and the process exits at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -38,11 +44,15 @@ class BallerinaApp(App):
         Binding("e", "export", "Export", id="app.export", tooltip="Export highlights to Markdown"),
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys for this screen"),
         Binding("q", "back", "Back/Quit", id="app.back", tooltip="Go back; quit from articles"),
+        # Not a priority binding: with text selected (in the search box), ctrl+c copies.
+        Binding("ctrl+c", "quit", "Quit", show=False, id="app.interrupt", tooltip="Quit now"),
     ]
 
     index_ready = reactive(False, init=False)
     claims_version = reactive(0, init=False)
     highlights_version = reactive(0, init=False)
+    progress_line = reactive("", init=False)
+    """Count, rate and time left of the background work while it runs, else empty."""
 
     def __init__(
         self,
@@ -64,6 +74,9 @@ class BallerinaApp(App):
         self.search_result = None  # the last SearchResult opened from the search screen
         self.search_position = 0
         self.export_dir = Path.cwd()
+        self._cancel = threading.Event()
+        self._work_thread: threading.Thread | None = None
+        self._rate = None  # a progress_rate.Rate while the background work runs
 
     @staticmethod
     def _load_characters(corpus: Corpus) -> tuple[CharacterSet, str | None]:
@@ -91,25 +104,113 @@ class BallerinaApp(App):
             # After the first frame: the analysis must not hold up the first screen.
             self.call_after_refresh(self.prepare)
 
-    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
-    def prepare(self) -> None:
-        """Open (or build) the index, then run the claim analysis. Runs in a thread."""
+    @work(exclusive=True, group="prepare", exit_on_error=False)
+    async def prepare(self) -> None:
+        """Open (or build) the index, then run the claim analysis, in a daemon thread.
+
+        Not a Textual thread worker: those run in asyncio's default executor, which the
+        process waits for at exit, so quitting during the analysis kept the process alive
+        until it ended. This async worker only waits for the thread and shows progress.
+        """
+        from ballerina_tui.progress_rate import Rate
+
+        loop = asyncio.get_running_loop()
+        finished = loop.create_future()
+
+        def resolve() -> None:
+            if not finished.done():
+                finished.set_result(None)
+
+        def run() -> None:
+            try:
+                self._prepare_in_thread()
+            finally:
+                with contextlib.suppress(RuntimeError):  # the loop is gone: we are exiting
+                    loop.call_soon_threadsafe(resolve)
+
+        self._rate = Rate()
+        thread = threading.Thread(target=run, name="ballerina-tui-analysis", daemon=True)
+        self._work_thread = thread
+        timer = self.set_interval(0.25, self._show_progress)
+        thread.start()
+        try:
+            await finished
+        finally:
+            timer.stop()
+            self._rate = None
+            self.progress_line = ""
+
+    def _show_progress(self) -> None:
+        rate = self._rate
+        self.progress_line = rate.line() if rate is not None else ""
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        """The engine's progress callable: records the figures, stops the work on quit."""
+        from ballerina_tui.progress import Cancelled
+
+        if self._cancel.is_set():
+            raise Cancelled
+        rate = self._rate
+        if rate is not None:
+            rate.update(stage, done, total)
+
+    def _to_app(self, callback, *args) -> None:
+        """Hand a result to the app from the thread, unless the app is going away."""
+        from ballerina_tui.progress import Cancelled
+
+        if self._cancel.is_set():
+            raise Cancelled
+        self.call_from_thread(callback, *args)
+
+    def _prepare_in_thread(self) -> None:
+        from ballerina_tui.progress import Cancelled
+
+        try:
+            self._prepare_steps()
+        except Cancelled:
+            return
+        except BaseException:
+            if self._cancel.is_set():
+                return  # the app is exiting under us: nothing to report to
+            raise
+
+    def _prepare_steps(self) -> None:
         from ballerina_tui.index import ReviewIndex
+        from ballerina_tui.progress import Cancelled
 
         index = ReviewIndex(self.corpus, characters=self.characters)
-        index.ensure()
-        self.call_from_thread(self._set_index, index)
+        index.ensure(progress=self._progress)
+        self._to_app(self._set_index, index)
         try:
             from ballerina_tui.claims import analyze
 
-            analysis = analyze(self.corpus, index)
+            analysis = analyze(self.corpus, index, progress=self._progress)
         except NotImplementedError:
-            self.call_from_thread(self._set_analysis, None, "claim engine not available")
+            self._to_app(self._set_analysis, None, "claim engine not available")
             return
+        except Cancelled:
+            raise
         except Exception as exc:  # noqa: BLE001 - the app stays usable without claims
-            self.call_from_thread(self._set_analysis, None, f"claim analysis failed: {exc}")
+            self._to_app(self._set_analysis, None, f"claim analysis failed: {exc}")
             return
-        self.call_from_thread(self._set_analysis, analysis, None)
+        self._to_app(self._set_analysis, analysis, None)
+
+    def stop_background_work(self, wait: float = 0.5) -> None:
+        """Tell the background work to stop; wait briefly only while it writes the index.
+
+        An index write is cancelled at the next review (the writer is cancelled whole), so
+        a short wait there keeps the index on disk clean; the claim analysis holds nothing
+        on disk and is simply abandoned (its thread is a daemon).
+        """
+        self._cancel.set()
+        thread, rate = self._work_thread, self._rate
+        if thread is not None and thread.is_alive() and rate is not None and rate.stage == "index":
+            thread.join(timeout=wait)
+
+    def exit(self, *args, **kwargs) -> None:
+        """Every way out (q, ctrl+q, ctrl+c) stops the background work first."""
+        self.stop_background_work()
+        super().exit(*args, **kwargs)
 
     def _set_index(self, index) -> None:
         self.index = index

@@ -75,6 +75,7 @@ class MainScreen(Screen):
         self._show_review(self.app.corpus.reviews[0])
         self.watch(self.app, "claims_version", self._claims_changed, init=False)
         self.watch(self.app, "highlights_version", self._highlights_changed, init=False)
+        self.watch(self.app, "progress_line", self._progress_changed, init=False)
         self._update_status()
         reader.focus()
 
@@ -94,6 +95,9 @@ class MainScreen(Screen):
         self.query_one(Reader).set_analysis(self.app.analysis)
         self._update_status()
 
+    def _progress_changed(self, _line: str) -> None:
+        self._update_status()
+
     def _highlights_changed(self, _version: int) -> None:
         reader = self.query_one(Reader)
         if reader.review is not None:
@@ -102,7 +106,9 @@ class MainScreen(Screen):
     def _update_status(self) -> None:
         app = self.app
         bits = []
-        if app.analysis is None:
+        if app.progress_line:
+            bits.append(app.progress_line)
+        elif app.analysis is None:
             bits.append(app.analysis_state or "claims not analysed")
         result = app.search_result
         if result is not None and result.hits:
