@@ -11,6 +11,7 @@ Heavy modules (Whoosh, Textual) are imported inside the commands that need them,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -58,8 +59,9 @@ def _load(args):
     return corpus
 
 
-def _index(args, corpus):
+def _index(args, corpus, progress=None):
     from ballerina_tui.characters import CharactersError
+    from ballerina_tui.cli_progress import progress_bar
     from ballerina_tui.index import ReviewIndex
 
     try:
@@ -68,10 +70,16 @@ def _index(args, corpus):
         where = corpus.characters_path
         line = f":{exc.line}" if exc.line else ""
         raise CliError(f"{where}{line}: {exc}") from None
-    index.ensure(rebuild=getattr(args, "rebuild", False))
+    with progress_bar() if progress is None else _given(progress) as shown:
+        index.ensure(rebuild=getattr(args, "rebuild", False), progress=shown)
     if index.note:
         _warn(index.note)
     return index
+
+
+@contextlib.contextmanager
+def _given(progress):
+    yield progress
 
 
 def _write_output(target, text: str, *, force: bool) -> Path:
@@ -310,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: error: {display_safe(str(exc))}\n")
         return 2
     except KeyboardInterrupt:
+        # ctrl+c: the index writer was cancelled whole on the way out; no traceback.
+        sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     except BrokenPipeError:
         # `ballerina-tui search x | head`: the reader went away; that's fine.

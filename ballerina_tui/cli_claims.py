@@ -9,9 +9,11 @@ from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _wr
 
 def _analysis(args):
     from ballerina_tui.claims import analyze
+    from ballerina_tui.cli_progress import progress_bar
 
     corpus = _load(args)
-    return corpus, analyze(corpus, _index(args, corpus))
+    with progress_bar() as progress:  # on stderr, only when it is a terminal
+        return corpus, analyze(corpus, _index(args, corpus, progress), progress=progress)
 
 
 def _review_id(corpus, name: str) -> str:
