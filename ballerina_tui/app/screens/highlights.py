@@ -10,6 +10,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ballerina_tui.app.glyphs import STATUS_GLYPH, STATUS_STYLE
+from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.textutil import display_safe, one_line
 
 
@@ -26,7 +27,7 @@ class HighlightsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="highlights-title", classes="screen-title")
-        yield OptionList(id="highlights")
+        yield KeyList(id="highlights")
         yield Footer()
 
     def on_mount(self) -> None:

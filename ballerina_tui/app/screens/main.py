@@ -11,6 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ballerina_tui.app.glyphs import STATUS_GLYPH
+from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.app.widgets.reader import Reader, Span
 from ballerina_tui.textutil import display_safe, one_line
 
@@ -59,7 +60,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield OptionList(id="reviews")
+            yield KeyList(id="reviews")
             yield Reader(id="reader")
         yield StatusLine(id="status")
         yield Footer()

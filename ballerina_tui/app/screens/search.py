@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.textutil import display_safe
 
 DEBOUNCE = 0.15
@@ -89,7 +90,7 @@ class SearchScreen(Screen):
             id="query",
         )
         yield Static(id="search-status")
-        yield OptionList(id="results")
+        yield KeyList(id="results")
         yield Footer()
 
     def on_mount(self) -> None:
