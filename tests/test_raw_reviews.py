@@ -218,3 +218,32 @@ def test_search_hits_on_raw_reviews_carry_no_html_and_no_fake_section(raw_films)
         if not hit.section:
             assert re.fullmatch(r"\u00b6 \d+", review.section_label(hit.start))
     assert sum(not hit.section for hit in result.hits) > len(result.hits) // 2
+
+
+def test_search_json_places_hits_in_the_file_too(raw_films, capsys):
+    import json
+
+    from ballerina_tui.cli import main
+
+    assert main(["--reviews", str(raw_films), "search", "--json", "--limit", "30", "film"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["hits"]
+    moved = 0
+    for hit in data["hits"]:
+        path = next(raw_films.glob(f"{hit['review']}.txt"))
+        raw = decode_review_bytes(path.read_bytes())
+        source = raw[hit["file_start"] : hit["file_end"]]
+        assert html_to_text(source)[0] == hit["text"]
+        moved += (hit["file_start"], hit["file_end"]) != (hit["start"], hit["end"])
+    assert moved  # after the first <br /><br /> the two differ
+
+
+def test_report_cites_paragraphs_not_titles(raw_films, capsys):
+    from ballerina_tui.cli import main
+
+    assert main(["--reviews", str(raw_films), "report"]) == 0
+    report = capsys.readouterr().out
+    assert "<br" not in report
+    citations = re.findall(r"^— .*$", report, re.M)
+    assert citations
+    assert sum("\u00b6 " in c for c in citations) > len(citations) // 2
