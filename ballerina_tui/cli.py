@@ -244,8 +244,19 @@ def cmd_app(args) -> int:
         from ballerina_tui.app.app import BallerinaApp
     except ImportError as exc:  # pragma: no cover - the app ships with the package
         raise CliError(f"the app is not available: {exc}") from None
-    BallerinaApp(corpus).run()
-    return 0
+    app = BallerinaApp(corpus)
+    app.run()
+    code = app.return_code or 0
+    if os.environ.get("BALLERINA_TUI_SLOW_EXIT"):
+        return code
+    # Quitting is instant: the terminal is restored and everything on disk is written
+    # (highlights synchronously; an index write was cancelled whole before the app let
+    # go), so skip tearing down the interpreter — freeing a large corpus, index and
+    # claim analysis object by object took most of a second at 1,000 reviews, and a
+    # background thread still stopping would compete with it for the GIL.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 # --------------------------------------------------------------------------- parser

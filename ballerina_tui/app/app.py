@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -132,10 +133,15 @@ class BallerinaApp(App):
         thread = threading.Thread(target=run, name="ballerina-tui-analysis", daemon=True)
         self._work_thread = thread
         timer = self.set_interval(0.25, self._show_progress)
+        # The work is pure Python and holds the GIL: hand it over more often, so that
+        # keys (q above all) reach the app without waiting on the analysis.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, 0.001))
         thread.start()
         try:
             await finished
         finally:
+            sys.setswitchinterval(switch)
             timer.stop()
             self._rate = None
             self.progress_line = ""
@@ -206,6 +212,10 @@ class BallerinaApp(App):
         thread, rate = self._work_thread, self._rate
         if thread is not None and thread.is_alive() and rate is not None and rate.stage == "index":
             thread.join(timeout=wait)
+
+    @property
+    def background_work_running(self) -> bool:
+        return self._work_thread is not None and self._work_thread.is_alive()
 
     def exit(self, *args, **kwargs) -> None:
         """Every way out (q, ctrl+q, ctrl+c) stops the background work first."""
