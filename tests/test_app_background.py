@@ -162,3 +162,21 @@ def test_ctrl_c_in_the_search_box_copies_a_selection_instead():
             assert app.clipboard == "ruska"
 
     asyncio.run(go())
+
+
+def test_a_failing_index_is_reported_in_the_app_not_as_a_traceback(monkeypatch, capsys):
+    def broken(self, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("ballerina_tui.index.ReviewIndex.ensure", broken)
+
+    async def go():
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await _wait_for(lambda: "disk full" in app.analysis_state, pilot)
+            assert app.is_running
+            status = str(app.screen.query_one(StatusLine).render())
+            assert "background work failed: disk full" in status
+
+    asyncio.run(go())
+    assert "Traceback" not in capsys.readouterr().err

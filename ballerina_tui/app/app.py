@@ -175,10 +175,11 @@ class BallerinaApp(App):
             self._prepare_steps()
         except Cancelled:
             return
-        except BaseException:
+        except Exception as exc:  # noqa: BLE001 - shown in the app, never a traceback
             if self._cancel.is_set():
                 return  # the app is exiting under us: nothing to report to
-            raise
+            with contextlib.suppress(Cancelled, RuntimeError):
+                self._to_app(self._set_analysis, None, f"background work failed: {exc}")
 
     def _prepare_steps(self) -> None:
         from ballerina_tui.index import ReviewIndex
