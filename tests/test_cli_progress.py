@@ -126,3 +126,67 @@ def test_rate_line_figures():
     rate.update("index", 1, 4, now=16.0)  # a new stage starts its own clock
     assert rate.started == 16.0
     assert clock(3700) == "1:01:40"
+
+
+def test_ctrl_c_during_the_index_build_exits_cleanly_and_leaves_a_working_index(tmp_path):
+    import signal
+    import time
+
+    films = Path(__file__).resolve().parent.parent.parent / "shared" / "films"
+    if not films.is_dir():
+        pytest.skip("../shared/films is not here")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from raw_films import write_raw
+
+    folder = tmp_path / "raw"
+    write_raw(films, folder, 300)
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ballerina_tui", "--reviews", str(folder), "claims", "--json"],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while b"indexing" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if ready:
+            seen += os.read(master, 65536)
+    assert b"indexing" in seen
+    proc.send_signal(signal.SIGINT)  # what ctrl+c sends
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    proc.wait()
+    os.close(master)
+    assert proc.returncode == 130
+    assert b"Traceback" not in seen
+    assert b"interrupted" in seen
+    again = subprocess.run(
+        [sys.executable, "-m", "ballerina_tui", "--reviews", str(folder), "search", "--json", "x"],
+        capture_output=True,
+        env=env,
+    )
+    assert again.returncode == 0, again.stderr
+    status = subprocess.run(
+        [sys.executable, "-m", "ballerina_tui", "--reviews", str(folder), "index", "--json"],
+        capture_output=True,
+        env=env,
+        text=True,
+    )
+    import json
+
+    assert json.loads(status.stdout)["reviews"] == 300
