@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -133,15 +132,10 @@ class BallerinaApp(App):
         thread = threading.Thread(target=run, name="ballerina-tui-analysis", daemon=True)
         self._work_thread = thread
         timer = self.set_interval(0.25, self._show_progress)
-        # The work is pure Python and holds the GIL: hand it over more often, so that
-        # keys (q above all) reach the app without waiting on the analysis.
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch, 0.001))
         thread.start()
         try:
             await finished
         finally:
-            sys.setswitchinterval(switch)
             timer.stop()
             self._rate = None
             self.progress_line = ""
