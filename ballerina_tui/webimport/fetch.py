@@ -14,7 +14,7 @@ import urllib.request
 import zlib
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ballerina_tui import __version__
 from ballerina_tui.progress import ProgressFn, report
@@ -49,18 +49,32 @@ def check_url(url: str) -> str:
     return url
 
 
+def _check_redirect(newurl: str) -> None:
+    scheme = urlsplit(newurl).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ImportFailed(
+            f"redirected to a {scheme or 'scheme-less'} URL; only http(s) is followed"
+        )
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
     """Follow at most MAX_REDIRECTS redirects, and only to http(s)."""
 
     max_redirections = MAX_REDIRECTS
     max_repeats = 1
 
+    def http_error_302(self, req, fp, code, msg, headers):
+        # urllib refuses a redirect to file: or ftp: with an HTTPError of its own before
+        # redirect_request is asked; check here so the message says what happened.
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            _check_redirect(urljoin(req.full_url, location))
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        scheme = urlsplit(newurl).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise ImportFailed(
-                f"redirected to a {scheme or 'scheme-less'} URL; only http(s) is followed"
-            )
+        _check_redirect(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
