@@ -586,3 +586,49 @@ def test_pages_around_other_films_reviews(tmp_path):
     assert furnished == []
     assert total_kept / total_sentences >= 0.99
     assert worst >= 0.9  # one review's one-word paragraph ("Beauty.") is dropped
+
+
+# --------------------------------------------------------------------------- import hygiene
+
+HYGIENE = """
+import contextlib, io, json, sys
+from ballerina_tui.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+import ballerina_tui.webimport
+heavy = sorted({n.split(".")[0] for n in sys.modules} & {"trafilatura", "lxml", "textual", "ssl"})
+print("@@" + json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+def test_list_and_the_parser_never_import_trafilatura():
+    """``list`` builds the whole parser, ``add`` included: nothing of the import is loaded."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", HYGIENE, "--reviews", str(BUNDLED), "list", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("@@"))
+    report = json.loads(line[2:])
+    assert report["code"] == 0
+    assert report["heavy"] == []
+
+
+def test_the_engine_package_does_not_import_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from ballerina_tui.webimport import import_review\n"
+        "import ballerina_tui.webimport.extract, ballerina_tui.webimport.write\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'trafilatura')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

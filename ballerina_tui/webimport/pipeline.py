@@ -66,7 +66,8 @@ def user_reviews_dir() -> Path:
     return data_dir() / "reviews"
 
 
-def _inside_package(folder: Path) -> bool:
+def inside_package(folder: Path) -> bool:
+    """Whether ``folder`` is (in) the installed package or the bundled data."""
     from ballerina_tui.paths import bundled_data_dir
 
     package = Path(__file__).resolve().parent.parent
@@ -87,7 +88,7 @@ def target_folder(reviews: Path | str | None) -> tuple[Path, bool]:
     if reviews is None:
         return user_reviews_dir(), True
     folder = Path(reviews).expanduser()
-    if _inside_package(folder):
+    if inside_package(folder):
         raise ImportFailed(
             f"{folder} is part of the installed package; add reviews to a folder of your own "
             f"(default: {user_reviews_dir()})"
