@@ -40,6 +40,8 @@ class BallerinaApp(App):
             "plus",
             "add_review",
             "Add review",
+            # Not in the footer (it is full already): in the help, the palette, the README.
+            show=False,
             id="app.add_review",
             tooltip="Add a review from a web page or a saved .html/.txt file",
         ),
