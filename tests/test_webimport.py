@@ -438,6 +438,19 @@ def test_a_huge_saved_file_is_refused(folder, tmp_path, capsys):
     assert list(folder.iterdir()) == []
 
 
+def test_a_page_of_too_many_elements_is_refused_before_extraction(folder, tmp_path, capsys):
+    page = tmp_path / "dense.html"
+    page.write_text(
+        "<html><body>" + "<p>A short line of a very long page.</p>" * 30_000 + "</body></html>",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    code, out, err = run(capsys, "add", str(page), "--reviews", str(folder))
+    assert code == 2 and "too large to read (30,002 HTML elements" in err
+    assert time.monotonic() - started < 5  # refused up front, not after minutes of parsing
+    assert list(folder.iterdir()) == []
+
+
 def test_other_files_and_folders_are_refused(folder, tmp_path, capsys):
     image = tmp_path / "poster.png"
     image.write_bytes(b"\x89PNG")

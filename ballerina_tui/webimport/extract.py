@@ -16,6 +16,12 @@ from ballerina_tui.textutil import one_line, word_count
 from ballerina_tui.webimport.errors import ImportFailed
 
 MIN_WORDS = 40  # less than this is a teaser, a login form or an error page, not a review
+# trafilatura's cost grows faster than the number of elements (2-core machine, see
+# benchmarks/bench_add.py: 10,000 paragraphs 2.7 s, 40,000 18 s). Above FAST_ABOVE it runs
+# without its fallback extractors; above MAX_ELEMENTS the page is refused.
+FAST_ABOVE = 5_000
+MAX_ELEMENTS = 25_000
+_TAG = re.compile(r"<[A-Za-z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PASSWORD = re.compile(r"<input[^>]+type\s*=\s*[\"']?password", re.I)
 _LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
@@ -71,6 +77,11 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         ) from None
     if not html.strip():
         raise ImportFailed("the page is empty")
+    elements = sum(1 for _ in _TAG.finditer(html))
+    if elements > MAX_ELEMENTS:
+        raise ImportFailed(
+            f"the page is too large to read ({elements:,} HTML elements; at most {MAX_ELEMENTS:,})"
+        )
     try:
         # trafilatura's own Markdown output escapes characters (``\\*``) and adds emphasis
         # marks, so the words would no longer be the article's: we walk its tree instead.
@@ -87,6 +98,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
             # Precision over recall: on a short review the default let a banner ad and
             # the byline in (measured over the bundled and the shared films' pages).
             favor_precision=True,
+            fast=elements > FAST_ABOVE,
         )
         body = tree_to_markdown(doc.body) if doc is not None and doc.body is not None else ""
     except ImportFailed:
