@@ -645,3 +645,43 @@ def test_the_engine_package_does_not_import_textual():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+PARAGRAPH = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=0,
+    max_size=200,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(paragraphs=st.lists(PARAGRAPH, min_size=1, max_size=8), title=PARAGRAPH)
+def test_any_page_text_gives_a_loadable_review_or_one_clean_error(tmp_path, paragraphs, title):
+    """Whatever the page says, the result is a file the loader reads, or ImportFailed."""
+    import html as html_lib
+
+    filler = "This sentence is here so that the page has enough words to be an article. " * 6
+    body = "".join(f"<p>{html_lib.escape(p)}</p>" for p in [*paragraphs, filler])
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head><title>{html_lib.escape(title)}</title></head><body><article>"
+        f"<h1>{html_lib.escape(title)}</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "out"
+    if folder.exists():
+        for old in folder.iterdir():
+            old.unlink()
+    folder.mkdir(exist_ok=True)
+    try:
+        result = import_review(str(page), folder, update_index=False, force=True)
+    except ImportFailed as exc:
+        assert "\n" not in str(exc)
+        assert list(folder.iterdir()) == []
+        return
+    review = load_review(result.path)
+    assert review.id == result.id
+    assert folded(filler) in folded(review.text)
+    assert not any(ch in review.text for ch in "\x00\x1b")
