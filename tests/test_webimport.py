@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ballerina_tui.cli import main
 from ballerina_tui.corpus import load_corpus, load_review, split_front_matter
 from ballerina_tui.progress import Cancelled
-from ballerina_tui.webimport import import_review
+from ballerina_tui.webimport import ImportFailed, import_review
 from ballerina_tui.webimport.decode import decode_page
 from ballerina_tui.webimport.extract import Article
 from ballerina_tui.webimport.write import normalize_url, render
@@ -428,6 +428,15 @@ def test_saved_pages_without_an_article(folder, capsys, name):
     assert list(folder.iterdir()) == []
 
 
+def test_a_missing_folder_is_made_only_when_the_review_is_written(tmp_path, capsys):
+    new = tmp_path / "films" / "new"
+    code, out, err = run(capsys, "add", str(WEB / "no-article.html"), "--reviews", str(new))
+    assert code == 2 and not (tmp_path / "films").exists()
+    code, out, err = run(capsys, "add", str(WEB / "blog-critic.html"), "--reviews", str(new))
+    assert code == 0, err
+    assert [p.name for p in new.iterdir()] == ["jane-critic.md"]
+
+
 def test_a_huge_saved_file_is_refused(folder, tmp_path, capsys):
     huge = tmp_path / "huge.html"
     with huge.open("wb") as handle:
@@ -455,10 +464,10 @@ def test_other_files_and_folders_are_refused(folder, tmp_path, capsys):
     image = tmp_path / "poster.png"
     image.write_bytes(b"\x89PNG")
     assert "give a saved .html page" in run(capsys, "add", str(image), "--reviews", str(folder))[2]
-    code, out, err = run(
-        capsys, "add", str(WEB / "blog-critic.html"), "--reviews", str(tmp_path / "nope")
-    )
-    assert code == 2 and "no such folder" in err
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    code, out, err = run(capsys, "add", str(WEB / "blog-critic.html"), "--reviews", str(a_file))
+    assert code == 2 and "not a folder" in err
     code, out, err = run(
         capsys, "add", str(WEB / "blog-critic.html"), "--id", "../evil", "--reviews", str(folder)
     )

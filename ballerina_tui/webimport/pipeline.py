@@ -82,8 +82,9 @@ def target_folder(reviews: Path | str | None) -> tuple[Path, bool]:
     """Where a new review goes: ``(folder, is_default)``.
 
     ``reviews`` (``--reviews`` or ``$BALLERINA_TUI_REVIEWS``) when given; without it the
-    user's own folder under the user data directory. The bundled reviews live inside the
-    installed package and are never written to.
+    user's own folder under the user data directory. A missing folder is created when the
+    review is written. The bundled reviews live inside the installed package and are
+    never written to.
     """
     if reviews is None:
         return user_reviews_dir(), True
@@ -93,9 +94,9 @@ def target_folder(reviews: Path | str | None) -> tuple[Path, bool]:
             f"{folder} is part of the installed package; add reviews to a folder of your own "
             f"(default: {user_reviews_dir()})"
         )
-    if not folder.exists():
-        raise ImportFailed(f"{folder}: no such folder")
-    if not folder.is_dir():
+    # A folder that does not exist yet is created when the review is written (and only
+    # then: a failed import leaves no trace).
+    if folder.exists() and not folder.is_dir():
         raise ImportFailed(f"{folder}: not a folder")
     return folder, False
 
@@ -247,7 +248,7 @@ def import_review(
     parsed = write.parse_rendered(text, markdown=article.markdown)
 
     created = False
-    if is_default and not folder.exists():
+    if not folder.exists():
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
