@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from ballerina_tui.textutil import display_safe, one_line
 
@@ -112,7 +113,9 @@ class AddReviewScreen(ModalScreen):
         self._import(value)
 
     @work(thread=True, exclusive=True, group="add-review", exit_on_error=False)
-    def _import(self, source: str) -> None:
+    def _import(self, source: str) -> tuple[str, object]:
+        """Runs in a thread; returns ``(outcome, result or message)``. The screen acts on it
+        when the worker has finished (dismissing from inside it would cancel it)."""
         from ballerina_tui.progress import Cancelled
         from ballerina_tui.webimport import ImportFailed, import_review
 
@@ -124,17 +127,23 @@ class AddReviewScreen(ModalScreen):
         try:
             # None: the user's own folder, created on the first review.
             folder = None if self._moved else self._folder
-            result = import_review(source, folder, progress=progress)
+            return "added", import_review(source, folder, progress=progress)
         except Cancelled:
-            self.app.call_from_thread(self._stopped, "cancelled: nothing was added", True)
-            return
+            return "cancelled", "cancelled: nothing was added"
         except ImportFailed as exc:
-            self.app.call_from_thread(self._stopped, str(exc), False)
-            return
+            return "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - the app stays up whatever the page does
-            self.app.call_from_thread(self._stopped, f"could not add it: {exc}", False)
+            return "failed", f"could not add it: {exc}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "add-review" or event.state != WorkerState.SUCCESS:
             return
-        self.app.call_from_thread(self.dismiss, result)
+        outcome, value = event.worker.result
+        if outcome == "added":
+            self._importing = False
+            self.dismiss(value)
+        else:
+            self._stopped(str(value), outcome == "cancelled")
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         if stage not in STAGES:
