@@ -27,6 +27,7 @@ SHOTS = [
     ("highlights", ("j", "h", "j", "j", "h", "H")),
     ("export", ("j", "h", "e")),
     ("help", ("f1",)),
+    ("add-review", ("plus", *"review")),
 ]
 
 

@@ -42,6 +42,15 @@ class BallerinaApp(App):
             "H", "highlights", "Highlights", id="app.highlights", tooltip="List your highlights"
         ),
         Binding("e", "export", "Export", id="app.export", tooltip="Export highlights to Markdown"),
+        Binding(
+            "plus",
+            "add_review",
+            "Add review",
+            # Not in the footer (it is full already): in the help, the palette, the README.
+            show=False,
+            id="app.add_review",
+            tooltip="Add a review from a web page or a saved .html/.txt file",
+        ),
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys for this screen"),
         Binding("q", "back", "Back/Quit", id="app.back", tooltip="Go back; quit from articles"),
         # Not a priority binding: with text selected (in the search box), ctrl+c copies.
@@ -179,13 +188,18 @@ class BallerinaApp(App):
         from ballerina_tui.index import ReviewIndex
         from ballerina_tui.progress import Cancelled
 
-        index = ReviewIndex(self.corpus, characters=self.characters)
+        corpus = self.corpus
+        index = ReviewIndex(corpus, characters=self.characters)
         index.ensure(progress=self._progress)
+        if corpus is not self.corpus:
+            return  # a review was added meanwhile: a newer run takes over
         self._to_app(self._set_index, index)
         try:
             from ballerina_tui.claims import analyze
 
-            analysis = analyze(self.corpus, index, progress=self._progress)
+            analysis = analyze(corpus, index, progress=self._progress)
+            if corpus is not self.corpus:
+                return
         except NotImplementedError:
             self._to_app(self._set_analysis, None, "claim engine not available")
             return
@@ -352,6 +366,13 @@ class BallerinaApp(App):
         if isinstance(self.screen, ExportScreen):
             return
         self.push_screen(ExportScreen())
+
+    def action_add_review(self) -> None:
+        from ballerina_tui.app.screens.add_review import AddReviewScreen, review_added
+
+        if isinstance(self.screen, AddReviewScreen):
+            return
+        self.push_screen(AddReviewScreen(), callback=partial(review_added, self))
 
     def action_help(self) -> None:
         from ballerina_tui.app.screens.dialogs import HelpScreen
