@@ -1,0 +1,274 @@
+"""Hardening, round two (issue 11): what an independent campaign broke.
+
+Each test reproduces one finding and failed before its fix: terminal escapes from
+``report``/``claims``/``export``, ``-o`` onto devices, FIFOs and ``-``, highlights with
+entries that do not validate, a planted index pickle, an untrusted cache folder, and
+front-matter errors without a file line or in words a fan would not follow.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+# What must never reach a terminal: C0 controls but tab and newline (ESC starts every
+# OSC/CSI/DCS sequence, BEL ends OSC), DEL, C1 (0x9B is an 8-bit CSI), line/paragraph
+# separators, bidi embeddings/overrides/isolates, zero-width characters.
+RAW = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]"
+)
+
+HANDLE = "h\\e]0;PWNED\\ax\\x9b31m\\u202eRLO"
+TITLE = "T \\e]52;c;QUJD\\e\\\\ \\u2028 next"
+HEADING = "## \x1b]8;;http://evil.example/\x1b\\\\click\x1b]8;;\x1b\\\\ here\x07"
+NAME = "Rooney\\e]52;c;QUJD\\a"
+
+
+def _run(*args: str, cwd: Path | None = None, stdin=None, timeout: float = 120):
+    return subprocess.run(
+        [sys.executable, "-m", "ballerina_tui", *args],
+        capture_output=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=os.environ.copy(),
+        stdin=stdin,
+    )
+
+
+def _raw(data: bytes) -> list[str]:
+    """The forbidden characters in ``data`` (as ``cat -v`` would show them: ``^[``, ``^G``…)."""
+    return sorted({repr(ch) for ch in RAW.findall(data.decode("utf-8", "replace"))})
+
+
+@pytest.fixture
+def hostile(bundled_copy: Path) -> Path:
+    """The bundled reviews with escapes in a handle, a title, a heading and a character."""
+    critic = bundled_copy / "critic.md"
+    text = critic.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^handle: .*$", lambda m: f'handle: "{HANDLE}"', text, count=1)
+    text = re.sub(r"(?m)^title: .*$", lambda m: f'title: "{TITLE}"', text, count=1)
+    head, sep, body = text.partition("\n---\n")
+    text = head + sep + "\n" + HEADING + "\n\nEve Macarro trains with the Ruska Roma.\n\n" + body
+    critic.write_text(text, encoding="utf-8")
+    chars = bundled_copy.parent / "characters.yaml"
+    source = chars.read_text(encoding="utf-8")
+    chars.write_text(source.replace("name: Rooney", f'name: "{NAME}"', 1), encoding="utf-8")
+    return bundled_copy
+
+
+# --------------------------------------------------------------------------- 1, 2: escapes
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report"],
+        ["claims"],
+        ["diff"],
+        ["list"],
+        ["characters"],
+        ["search", "Rooney"],
+        ["export", "-o", "-"],
+        ["highlights"],
+    ],
+)
+def test_no_terminal_escape_reaches_stdout_or_stderr(hostile, command):
+    """`ballerina-tui --reviews DIR report | cat -v` showed ^[]0;PWNED^G (finding 1, 2)."""
+    if command[0] in ("export", "highlights"):
+        _add_highlight(hostile)
+    done = _run("--reviews", str(hostile), *command)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.strip()
+    assert _raw(done.stdout) == []
+    assert _raw(done.stderr) == []
+    shown = done.stdout.decode("utf-8")
+    if command[0] in ("report", "claims", "list", "export"):
+        assert "␛]0;PWNED␇x" in shown  # the text stays, made visible
+
+
+def _add_highlight(reviews: Path) -> None:
+    from ballerina_tui.corpus import load_corpus
+    from ballerina_tui.highlights import HighlightStore, make_highlight
+
+    corpus = load_corpus(reviews)
+    review = corpus.get("critic")
+    start = review.text.index("Eve Macarro trains")
+    item = make_highlight(review, start, start + len("Eve Macarro trains with the Ruska Roma."))
+    item.note = "note \x1b]52;c;QUJD\x07 end"
+    HighlightStore.for_corpus(corpus).add(item)
+
+
+def test_export_file_keeps_text_but_no_escape(hostile, tmp_path):
+    """Character names went raw into `Characters: [[…]]` lines of the file (finding 2)."""
+    _add_highlight(hostile)
+    target = tmp_path / "out.md"
+    done = _run("--reviews", str(hostile), "export", "-o", str(target))
+    assert done.returncode == 0, done.stderr.decode()
+    data = target.read_bytes()
+    assert _raw(data) == []
+    text = data.decode("utf-8")
+    assert "[[Rooney␛]52;c;QUJD␇]]" in text
+    assert "note ␛]52;c;QUJD␇ end" in text
+
+
+def test_report_file_keeps_text_but_no_escape(hostile, tmp_path):
+    target = tmp_path / "report.md"
+    done = _run("--reviews", str(hostile), "report", "-o", str(target))
+    assert done.returncode == 0, done.stderr.decode()
+    assert _raw(target.read_bytes()) == []
+    assert "T ␛]52;c;QUJD␛\\" in target.read_text(encoding="utf-8")
+
+
+def test_claims_json_stays_exact(hostile):
+    import json
+
+    done = _run("--reviews", str(hostile), "list", "--json")
+    data = json.loads(done.stdout)
+    handles = {r["handle"] for r in data["reviews"]}
+    assert "h\x1b]0;PWNED\x07x\x9b31m\u202eRLO" in handles
+    assert b"\x1b" not in done.stdout  # JSON escapes it
+
+
+def test_display_safe_covers_the_campaign_characters():
+    from ballerina_tui.textutil import display_safe
+
+    hostile = "a\x1b]0;t\x07b\x9b1m\x85\u2028\u2029\u202e\u2066\u200b\u2060\ufff9\x7f\r"
+    out = display_safe(hostile)
+    assert len(out) == len(hostile)
+    assert RAW.findall(out) == []
+    assert not re.search("[\u2060\ufff9]", out)
+    assert out.startswith("a␛]0;t␇b")
+
+
+# --------------------------------------------------------------------------- 3, 6: -o rules
+
+
+@pytest.mark.parametrize("command", [["report"], ["export"]])
+def test_dash_means_stdout_for_every_o_option(bundled_copy, tmp_path, command):
+    """`report -o -` wrote a file named `-` (finding 6)."""
+    done = _run("--reviews", str(bundled_copy), *command, "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert not (tmp_path / "-").exists()
+    assert done.stdout.startswith(b"#") or done.stdout.startswith(b"---")
+
+
+def _node(tmp_path: Path, name: str, minor: int) -> Path:
+    """A private copy of /dev/null (minor 3) or /dev/full (minor 7), made with mknod.
+
+    The ``--force`` cases never aim at the real /dev nodes: before the fix they replaced
+    the system's /dev/null with a regular file.
+    """
+    node = tmp_path / name
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except OSError as exc:
+        pytest.skip(f"mknod not allowed here: {exc}")
+    return node
+
+
+@pytest.mark.parametrize("command", [["report"], ["export"]])
+def test_dev_null_needs_no_force(bundled_copy, command):
+    """Without --force, `-o /dev/null` said "exists; use --force" (finding 3)."""
+    before = os.stat("/dev/null")
+    done = _run("--reviews", str(bundled_copy), *command, "-o", "/dev/null")
+    assert done.returncode == 0, done.stderr.decode()
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+@pytest.mark.parametrize("command", [["report"], ["export"]])
+def test_force_onto_a_device_writes_in_place_never_replaces(bundled_copy, tmp_path, command):
+    """`-o /dev/null --force` replaced the device with a regular file (finding 3)."""
+    node = _node(tmp_path, "null", 3)
+    before = os.stat(node)
+    done = _run("--reviews", str(bundled_copy), *command, "-o", str(node), "--force")
+    assert done.returncode == 0, done.stderr.decode()
+    after = os.stat(node)
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_dev_full_is_one_clear_line(bundled_copy, tmp_path):
+    node = _node(tmp_path, "full", 7)
+    for extra in ([], ["--force"]):
+        done = _run("--reviews", str(bundled_copy), "report", "-o", str(node), *extra)
+        assert done.returncode == 2
+        err = done.stderr.decode()
+        assert err.count("\n") == 1 and str(node) in err and "Traceback" not in err
+        assert "space" in err.lower()  # the real reason, not "exists; use --force"
+        assert stat.S_ISCHR(os.stat(node).st_mode)
+
+
+def test_real_dev_full_without_force(bundled_copy):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    done = _run("--reviews", str(bundled_copy), "report", "-o", "/dev/full")
+    assert done.returncode == 2
+    assert "space" in done.stderr.decode().lower()
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+@pytest.mark.parametrize("command", [["report"], ["export"]])
+def test_a_fifo_is_written_in_place(bundled_copy, tmp_path, command):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = _run("--reviews", str(bundled_copy), *command, "-o", str(fifo), "--force", timeout=60)
+    reader.join(30)
+    assert done.returncode == 0, done.stderr.decode()
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and got[0].strip()
+
+
+@pytest.mark.parametrize(
+    ("make", "expect"),
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: None, "does not exist"),
+    ],
+)
+def test_bad_targets_are_one_line_exit_2(bundled_copy, tmp_path, make, expect):
+    target = tmp_path / "x" / "out.md"
+    if expect == "is a folder":
+        target = tmp_path / "out.md"
+    make(target)
+    for command in (["report"], ["export"]):
+        done = _run("--reviews", str(bundled_copy), *command, "-o", str(target), "--force")
+        err = done.stderr.decode()
+        assert done.returncode == 2, err
+        assert expect in err and err.count("\n") == 1
+
+
+def test_no_permission_is_one_line_exit_2(bundled_copy, tmp_path):
+    target = tmp_path / "locked.md"
+    target.write_text("mine\n")
+    target.chmod(0o444)
+    done = _run("--reviews", str(bundled_copy), "report", "-o", str(target), "--force")
+    assert done.returncode == 2
+    assert done.stderr.decode().count("\n") == 1
+    assert target.read_text() == "mine\n"
+
+
+def test_replacing_a_regular_file_needs_force_and_keeps_its_mode(bundled_copy, tmp_path):
+    target = tmp_path / "r.md"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    done = _run("--reviews", str(bundled_copy), "report", "-o", str(target))
+    assert done.returncode == 2 and b"--force" in done.stderr
+    assert target.read_text() == "old\n"
+    done = _run("--reviews", str(bundled_copy), "report", "-o", str(target), "--force")
+    assert done.returncode == 0
+    assert target.read_text().startswith("# Claims report")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
