@@ -272,3 +272,93 @@ def test_replacing_a_regular_file_needs_force_and_keeps_its_mode(bundled_copy, t
     assert done.returncode == 0
     assert target.read_text().startswith("# Claims report")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+
+
+# --------------------------------------------------------------------------- 4: highlights
+
+
+BAD_ENTRIES = """\
+# ballerina-tui highlights
+version: 1
+reviews: {root}
+synced_by: my-sync-tool
+highlights:
+- id: good-1
+  review: critic
+  text: a passage I keep
+  start: 0
+  end: 16
+  note: mine
+  colour: yellow
+- review: critic
+  text: 1984
+  note: the year
+- review: 2025
+  text: a year as the review
+- review: critic
+  text: a list note
+  note: [a, b]
+- review: critic
+"""
+
+
+def _store_file(bundled_copy: Path):
+    from ballerina_tui.corpus import load_corpus
+    from ballerina_tui.highlights import store_path
+
+    corpus = load_corpus(bundled_copy)
+    path = store_path(corpus.root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BAD_ENTRIES.format(root=corpus.root), encoding="utf-8")
+    return corpus, path
+
+
+def test_entries_that_do_not_validate_survive_a_write(bundled_copy):
+    """Wrong-typed entries, an unknown key and a cut-short last entry were dropped (4)."""
+    import yaml
+
+    from ballerina_tui.highlights import FORMAT_VERSION, HighlightStore, make_highlight
+
+    corpus, path = _store_file(bundled_copy)
+    store = HighlightStore.for_corpus(corpus)
+    assert [h.id for h in store.items] == ["good-1"]
+    assert store.note and f"{path}:13:" in store.note and "'text' must be text" in store.note
+    assert "(and 3 more)" in store.note
+    review = corpus.get("critic")
+    start = review.text.index("Ballerina") if "Ballerina" in review.text else 0
+    store.add(make_highlight(review, start, start + 9))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = data["highlights"]
+    assert data["version"] == FORMAT_VERSION and data["synced_by"] == "my-sync-tool"
+    assert entries[0]["colour"] == "yellow" and entries[0]["note"] == "mine"
+    assert {"review": "critic", "text": 1984, "note": "the year"} in entries
+    assert {"review": 2025, "text": "a year as the review"} in entries
+    assert {"review": "critic", "text": "a list note", "note": ["a", "b"]} in entries
+    assert {"review": "critic"} in entries
+    assert len(entries) == 6
+    # Removing and annotating keep them too.
+    store.set_note("good-1", "changed")
+    store.remove(entries[1]["id"])
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["highlights"]
+    assert len(entries) == 5 and entries[0]["colour"] == "yellow"
+
+
+def test_the_user_is_told_once_on_stderr(bundled_copy):
+    _store_file(bundled_copy)
+    done = _run("--reviews", str(bundled_copy), "highlights")
+    err = done.stderr.decode()
+    assert done.returncode == 0
+    assert err.count("a highlight cannot be used") == 1 and "kept in the" in err
+    assert b"a passage I keep" in done.stdout
+
+
+async def test_the_app_tells_the_user(bundled_copy):
+    from ballerina_tui.app.app import BallerinaApp
+    from ballerina_tui.corpus import load_corpus
+
+    _store_file(bundled_copy)
+    app = BallerinaApp(load_corpus(bundled_copy))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert sum("a highlight cannot be used" in m for m in messages) == 1
