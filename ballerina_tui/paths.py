@@ -186,6 +186,8 @@ def write_output(path: Path, text: str, *, force: bool = False) -> Path:
         raise OutputError(f"{path} is a {kind or 'special file'}; not writing to it")
     if mode is None and not path.parent.is_dir():
         raise OutputError(f"folder {path.parent} does not exist")
+    if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
+        raise OutputError(f"cannot write {path}: the file is write-protected")
     if mode is not None and not force:
         raise OutputError(f"{path} exists; use --force to overwrite it")
     try:

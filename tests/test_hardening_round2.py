@@ -362,3 +362,156 @@ async def test_the_app_tells_the_user(bundled_copy):
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert sum("a highlight cannot be used" in m for m in messages) == 1
+
+
+# --------------------------------------------------------------------------- 5: cache trust
+
+
+class _Touch:
+    """Unpickling this creates the marker file: proof that a planted pickle ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _evil_toc(marker: Path, generation: int) -> bytes:
+    """A Whoosh TOC that passes every header check and pickles ``_Touch`` as its schema."""
+    import io
+    import pickle
+
+    from whoosh import __version__ as whoosh_version
+    from whoosh import index as windex
+    from whoosh.filedb.structfile import StructFile
+
+    buffer = io.BytesIO()
+    stream = StructFile(buffer)
+    stream.write_varint(windex._INT_SIZE)
+    stream.write_varint(windex._LONG_SIZE)
+    stream.write_varint(windex._FLOAT_SIZE)
+    stream.write_int(-12345)
+    stream.write_int(windex._CURRENT_TOC_VERSION)
+    for num in whoosh_version[:3]:
+        stream.write_varint(num)
+    stream.write_string(pickle.dumps(_Touch(marker), 2))
+    stream.write_int(generation)
+    stream.write_int(0)
+    stream.write_pickle([])
+    return buffer.getvalue()
+
+
+def test_the_evil_toc_does_run_when_whoosh_opens_it(tmp_path):
+    """The planted file is a real threat: opened directly, Whoosh unpickles it."""
+    from whoosh import index as windex
+
+    marker = tmp_path / "ran"
+    (tmp_path / "_MAIN_1.toc").write_bytes(_evil_toc(marker, 1))
+    with pytest.raises(Exception):  # noqa: B017,PT011 - the schema is not a Schema
+        windex.open_dir(str(tmp_path))
+    assert marker.exists()
+
+
+def _index_dir(reviews: Path) -> Path:
+    from ballerina_tui.corpus import load_corpus
+    from ballerina_tui.index import ReviewIndex
+
+    index = ReviewIndex(load_corpus(reviews))
+    index.ensure()
+    assert not index.in_memory
+    return index.dir
+
+
+@pytest.mark.parametrize("how", ["planted", "swapped"])
+def test_a_planted_or_swapped_index_pickle_is_rebuilt_never_loaded(bundled_copy, tmp_path, how):
+    """A pickle planted in the cache's index folder ran its code on `search` (finding 5)."""
+    folder = _index_dir(bundled_copy)
+    marker = tmp_path / "PWNED"
+    if how == "planted":
+        (folder / "_MAIN_999.toc").write_bytes(_evil_toc(marker, 999))
+    else:
+        toc = max(folder.glob("_MAIN_*.toc"))
+        toc.write_bytes(_evil_toc(marker, int(toc.stem.rsplit("_", 1)[1])))
+    done = _run("--reviews", str(bundled_copy), "search", "Rooney")
+    assert not marker.exists()
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Rooney" in done.stdout
+    assert not (folder / "_MAIN_999.toc").exists()  # the rebuild removed it
+
+
+def test_manifest_lists_a_digest_of_every_index_file(bundled_copy):
+    import json
+
+    folder = _index_dir(bundled_copy)
+    files = json.loads((folder / "manifest.json").read_text())["files"]
+    on_disk = {p.name for p in folder.iterdir() if p.name != "manifest.json"}
+    assert set(files) == {n for n in on_disk if not n.endswith(("WRITELOCK", ".lock"))}
+    assert all(len(v) == 64 for v in files.values())
+
+
+@pytest.mark.parametrize("who", ["group-writable", "other-writable", "someone-else"])
+def test_a_cache_that_is_not_ours_gets_an_in_memory_index(bundled_copy, tmp_path, who):
+    cache = tmp_path / "shared-cache"
+    cache.mkdir()
+    if who == "someone-else":
+        if not IS_ROOT:
+            pytest.skip("chown to another user needs root")
+        os.chown(cache, 4242, 4242)
+    else:
+        cache.chmod(0o775 if who == "group-writable" else 0o757)
+    env = os.environ.copy()
+    env["BALLERINA_TUI_CACHE_DIR"] = str(cache)
+    done = subprocess.run(
+        [sys.executable, "-m", "ballerina_tui", "--reviews", str(bundled_copy), "search", "Rooney"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    err = done.stderr.decode()
+    assert "in-memory index" in err and "not trusted" in err
+    assert b"Rooney" in done.stdout
+    assert not (cache / "index").exists()
+
+
+# --------------------------------------------------------------------------- 7: errors
+
+
+def _load_one(tmp_path: Path, front: str):
+    from ballerina_tui.corpus import load_corpus
+
+    folder = tmp_path / "r"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.md").write_text(f"---\ntitle: T\n{front}\n---\nSome body text.\n", "utf-8")
+    (folder / "good.md").write_text("A good review.\n", "utf-8")
+    return load_corpus(folder)
+
+
+def test_a_date_as_id_is_accepted_as_text(tmp_path):
+    """`id: 2025-06-06` (a YAML date) said "must be a single value" (finding 7)."""
+    corpus = _load_one(tmp_path, "id: 2025-06-06\nhandle: 2025-06-07 10:00:00")
+    assert not corpus.problems
+    assert corpus.ids == ["2025-06-06", "good"]
+    assert corpus.reviews[0].handle == "2025-06-07-10:00:00"
+
+
+def test_a_huge_integer_names_file_and_line(tmp_path):
+    """A 5,000-digit integer gave Python's set_int_max_str_digits() with no line (7)."""
+    corpus = _load_one(tmp_path, "kind: review\nrating: " + "9" * 5000)
+    assert [r.id for r in corpus.reviews] == ["good"]
+    (problem,) = corpus.problems
+    message = str(problem)
+    assert message.startswith("a.md:4: ") and "5,000 digits" in message and "quotes" in message
+    assert "sys." not in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [("handle: [a, b]", 3, "not a list"), ("x: 1\nid:\n  k: v", 4, "not a group")],
+)
+def test_a_refused_field_names_its_own_line_and_what_to_do(tmp_path, front, line, words):
+    corpus = _load_one(tmp_path, front)
+    (problem,) = corpus.problems
+    assert problem.line == line
+    assert words in problem.message and "write one value" in problem.message
