@@ -515,3 +515,52 @@ def test_a_refused_field_names_its_own_line_and_what_to_do(tmp_path, front, line
     (problem,) = corpus.problems
     assert problem.line == line
     assert words in problem.message and "write one value" in problem.message
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def test_display_safe_never_lets_a_control_through():
+    """Hypothesis: any text, any code point: one for one, idempotent, nothing raw left."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from ballerina_tui.cli import safe
+    from ballerina_tui.textutil import display_safe
+
+    alphabet = st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(["\x1b", "\x07", "\x9b", "\x85", "\u2028", "\u202e", "\u2066", "\u2060"]),
+    )
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.text(alphabet=alphabet, max_size=80))
+    def check(text):
+        out = display_safe(text)
+        assert len(out) == len(text)
+        assert RAW.findall(out) == []
+        assert display_safe(out) == out
+        assert safe(text) == out
+
+    check()
+
+
+def test_write_output_writes_exactly_the_text(tmp_path):
+    """Hypothesis: what -o writes to a new file, a replaced file or a device is the text."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from ballerina_tui.paths import write_output
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+    def check(text):
+        target = tmp_path / "out.md"
+        target.unlink(missing_ok=True)
+        write_output(target, text)
+        assert target.read_bytes().decode("utf-8") == text
+        write_output(target, text + "!", force=True)
+        assert target.read_bytes().decode("utf-8") == text + "!"
+        write_output(Path("/dev/null"), text)
+
+    check()
