@@ -82,25 +82,38 @@ def _given(progress):
     yield progress
 
 
-def _write_output(target, text: str, *, force: bool) -> Path:
-    """Write a report or an export atomically, mapping failures to one-line errors.
+def safe(text) -> str:
+    """The one display-safe form of any review-, file- or characters-derived string.
 
-    Refuses to overwrite an existing file unless ``force``; never leaves a partial file.
+    Every human-facing print path of the CLI passes such strings through here (Rich
+    tables, diff, report, claims, characters, highlights, export to stdout): control
+    characters, escapes (OSC/CSI/DCS start with ESC), BEL, C1, U+2028/2029 and bidi
+    overrides become visible stand-ins, so nothing reaches the terminal as a command.
+    ``--json`` output does not use it: JSON escapes are exact.
     """
-    from ballerina_tui.paths import atomic_write_text
+    from ballerina_tui.textutil import display_safe
 
-    path = Path(target).expanduser()
+    return display_safe(str(text))
+
+
+def _write_output(target, text: str, *, force: bool) -> Path | None:
+    """Write a report or an export by the rules of every ``-o`` option.
+
+    ``-`` is standard output (returns ``None``); a device or a FIFO is written in place;
+    a regular file is replaced atomically, keeps its mode, and only with ``force``; a
+    folder, a missing folder or no permission is one clear line (exit 2). The text should
+    already be display-safe (:func:`safe`): files keep the text, not the escapes.
+    """
+    from ballerina_tui.paths import OutputError, write_output
+
+    if str(target) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
     try:
-        atomic_write_text(path, text, overwrite=force)
-    except FileExistsError:
-        raise CliError(f"{path} exists; use --force to overwrite it") from None
-    except IsADirectoryError:
-        raise CliError(f"{path} is a folder; give a file name") from None
-    except FileNotFoundError:
-        raise CliError(f"folder {path.parent} does not exist") from None
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+        return write_output(Path(target).expanduser(), text, force=force)
+    except OutputError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _styled(text: str, spans, style: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _write_output
+from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _write_output, safe
 
 
 def _analysis(args):
@@ -64,9 +64,11 @@ def cmd_claims(args) -> int:
             (display_safe(claim.text), colours[claim.review] if status == "unique" else ""),
         )
         if claim.shared_with:
-            line.append(f"  = {', '.join(handles[r] for r in claim.shared_with)}", style="dim")
+            line.append(
+                safe(f"  = {', '.join(handles[r] for r in claim.shared_with)}"), style="dim"
+            )
         if claim.contradicts:
-            line.append(f"  ≠ {', '.join(claim.contradicts)}", style="red")
+            line.append(safe(f"  ≠ {', '.join(claim.contradicts)}"), style="red")
         console.print(Padding(line, (0, 0, 0, 2)))
     return 0
 
@@ -226,17 +228,17 @@ def build_report(corpus, analysis) -> str:
         out += [f"### {handles[a.review]} ≠ {handles[b.review]}: {conflict.reason}", ""]
         out += [_quote(a.text), f"— {handles[a.review]}, *{_cite(corpus, a)}*", ""]
         out += [_quote(b.text), f"— {handles[b.review]}, *{_cite(corpus, b)}*", ""]
-    return "\n".join(out).rstrip() + "\n"
+    # Reviews are user input: the report keeps their text but no control character or
+    # escape, whether it goes to the terminal or to a file.
+    return safe("\n".join(out).rstrip() + "\n")
 
 
 def cmd_report(args) -> int:
     corpus, analysis = _analysis(args)
     text = build_report(corpus, analysis)
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    path = _write_output(args.output, text, force=args.force)
-    sys.stderr.write(f"wrote {path}\n")
+    path = _write_output(args.output or "-", text, force=args.force)
+    if path is not None:
+        sys.stderr.write(safe(f"wrote {path}") + "\n")
     return 0
 
 
@@ -259,6 +261,8 @@ def add_commands(sub) -> None:
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("report", help="a Markdown report of unique, shared and conflicting claims")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (default, or -: standard output)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(func=cmd_report)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ballerina_tui.cli import CliError, _emit_json, _index, _load, _warn, _write_output
+from ballerina_tui.cli import CliError, _emit_json, _index, _load, _warn, _write_output, safe
 
 
 def try_analyze(corpus, index=None):
@@ -54,21 +54,19 @@ def cmd_export(args) -> int:
     text = render_markdown(
         corpus, store.in_corpus_order(corpus), characters=characters, analysis=analysis
     )
-    target = args.output or DEFAULT_EXPORT_NAME
-    if target == "-":
-        sys.stdout.write(text)
+    path = _write_output(args.output or DEFAULT_EXPORT_NAME, text, force=args.force)
+    if path is None:  # `-o -`: the export itself went to standard output
         return 0
-    path = _write_output(target, text, force=args.force)
     if args.json:
         _emit_json({"path": str(path), "highlights": len(store.items)})
     else:
-        sys.stdout.write(f"wrote {len(store.items)} highlight(s) to {path}\n")
+        sys.stdout.write(safe(f"wrote {len(store.items)} highlight(s) to {path}") + "\n")
     return 0
 
 
 def cmd_highlights(args) -> int:
     from ballerina_tui.highlights import locate
-    from ballerina_tui.textutil import display_safe, one_line
+    from ballerina_tui.textutil import one_line
 
     corpus = _load(args)
     store = _store(corpus)
@@ -90,11 +88,11 @@ def cmd_highlights(args) -> int:
     for row in rows:
         missing = "" if row["found"] else "  (no longer in the review)"
         sys.stdout.write(
-            display_safe(f"{row['id']}  {row['review']} · {row['section'] or '—'}{missing}\n")
+            safe(f"{row['id']}  {row['review']} · {row['section'] or '—'}{missing}") + "\n"
         )
-        sys.stdout.write(display_safe(f"    {one_line(row['text'], 160)}\n"))
+        sys.stdout.write(safe(f"    {one_line(row['text'], 160)}") + "\n")
         if row["note"]:
-            sys.stdout.write(display_safe(f"    note: {one_line(row['note'], 160)}\n"))
+            sys.stdout.write(safe(f"    note: {one_line(row['note'], 160)}") + "\n")
     return 0
 
 

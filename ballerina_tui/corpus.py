@@ -328,8 +328,18 @@ def html_to_text(text: str, start: int = 0) -> tuple[str, TextMap | None]:
 _FRONT_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
+class _Meta(dict):
+    """Front matter values, with the line each top-level key is on (for error messages)."""
+
+    lines: dict[str, int]
+
+
 def _safe_yaml_mapping(source: str, first_line: int) -> dict:
-    """Parse front matter with the safe loader, refusing aliases (no billion laughs)."""
+    """Parse front matter with the safe loader, refusing aliases (no billion laughs).
+
+    Dates stay the text they were written as (``id: 2025-06-06`` is the id
+    ``"2025-06-06"``, not a date); an integer too long for Python is refused with its line.
+    """
     import yaml
 
     class _NoAliasLoader(yaml.SafeLoader):
@@ -341,8 +351,29 @@ def _safe_yaml_mapping(source: str, first_line: int) -> dict:
                 )
             return super().compose_node(parent, index)
 
+        def construct_yaml_int(self, node):  # type: ignore[override]
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:
+                digits = sum(ch.isdigit() for ch in node.value)
+                raise ReviewFileError(
+                    f"a number with {digits:,} digits is too long to read; if it is meant "
+                    'as text, put it in quotes ("…")',
+                    first_line + node.start_mark.line,
+                ) from None
+
+        def construct_timestamp_as_text(self, node):
+            return self.construct_scalar(node)
+
+    _NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
+    _NoAliasLoader.add_constructor(
+        "tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_timestamp_as_text
+    )
+
     try:
-        data = yaml.load(source, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+        node = yaml.compose(source, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+        loader = _NoAliasLoader("")
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
@@ -356,11 +387,21 @@ def _safe_yaml_mapping(source: str, first_line: int) -> dict:
         ) from None
     except RecursionError:
         raise ReviewFileError("malformed front matter: nested too deeply", first_line) from None
+    except ValueError as exc:  # any other value Python refuses to build
+        raise ReviewFileError(
+            f"front matter has a value that cannot be read: {one_line(str(exc), 80)}", first_line
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ReviewFileError("front matter must be a mapping of keys to values", first_line)
-    return data
+    meta = _Meta(data)
+    meta.lines = {
+        key.value: first_line + key.start_mark.line
+        for key, _value in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
+    return meta
 
 
 def split_front_matter(text: str) -> tuple[dict, int]:
@@ -387,7 +428,19 @@ def _meta_str(meta: dict, key: str, line_hint: int = 2) -> str | None:
     if isinstance(value, bool | int | float | str):
         text = str(value).strip()
         return one_line(text, 300) if text else None
-    raise ReviewFileError(f"front matter field '{key}' must be a single value", line_hint)
+    line = getattr(meta, "lines", {}).get(key, line_hint)
+    kind = (
+        "a list"
+        if isinstance(value, list)
+        else "a group of keys"
+        if isinstance(value, dict)
+        else "another kind of value"
+    )
+    raise ReviewFileError(
+        f"front matter field '{key}' must be a single value, not {kind}: write one value "
+        f'on the line, e.g. {key}: "…" (in quotes if it has a colon, a dash or brackets)',
+        line,
+    )
 
 
 # --------------------------------------------------------------------------- body structure

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ballerina_tui.corpus import Corpus
 from ballerina_tui.highlights import Highlight, locate
-from ballerina_tui.paths import atomic_write_text
-from ballerina_tui.textutil import display_safe
+from ballerina_tui.paths import write_output
+from ballerina_tui.textutil import display_safe, has_invisible
 
 DEFAULT_EXPORT_NAME = "ballerina-highlights.md"
 STATUS_ORDER = ("conflict", "unique", "shared")
@@ -68,7 +68,12 @@ def render_markdown(
         "exported": exported.isoformat(),
         "highlights": len(highlights),
     }
-    out = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).rstrip(), "---", ""]
+    # The front matter keeps exact values; YAML escapes control characters itself, and a
+    # bidi override or zero-width character makes us dump with escapes (\\u202E) instead.
+    plain = not any(has_invisible(str(v)) for v in [*front.values(), *front["reviewers"]])
+    dumped = yaml.safe_dump(front, allow_unicode=plain, sort_keys=False).rstrip()
+    out = ["---", dumped, "---", ""]
+    head = len(out)
     # The film comes from a review's front matter: never let its bytes reach the heading raw.
     out.append(f"# {display_safe(' '.join(front['title'].split()))}")
     out.append("")
@@ -105,15 +110,22 @@ def render_markdown(
             if characters is not None:
                 names = [characters.get(cid).name for cid in characters.mentioned(item.text)]
                 if names:
-                    out.append("Characters: " + " ".join(f"[[{n}]]" for n in names))
+                    out.append("Characters: " + " ".join(f"[[{display_safe(n)}]]" for n in names))
                     out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    # Files keep the text but never the escapes: the whole body goes through the same
+    # display-safe function as the terminal, so `export -o -` and the file are one thing.
+    body = display_safe("\n".join(out[head:]))
+    return "\n".join(out[:head]) + "\n" + body.rstrip("\n") + "\n"
 
 
 def write_export(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write the export atomically. Raises ``FileExistsError`` unless ``force``."""
+    """Write the export by the ``-o`` rules of :func:`ballerina_tui.paths.write_output`.
+
+    A regular file is replaced atomically and only with ``force``; a device or a FIFO is
+    written in place. Raises ``FileExistsError`` for an existing file without ``force``
+    and :class:`~ballerina_tui.paths.OutputError` for anything else that cannot be written.
+    """
     path = Path(path).expanduser()
-    if path.exists() and not force:
+    if path.is_file() and not force:
         raise FileExistsError(str(path))
-    atomic_write_text(path, text, overwrite=force)
-    return path
+    return write_output(path, text, force=force)

@@ -10,7 +10,12 @@ Nothing the user saved is ever lost:
 - every write takes an inter-process lock, re-reads the file and applies just this
   change to what is on disk (so two instances merge instead of overwriting each other),
   then replaces the file atomically;
-- a file that cannot be read is moved aside (``*.unreadable-<time>``), never overwritten.
+- a file that cannot be read is moved aside (``*.unreadable-<time>``), never overwritten;
+- an entry that does not validate (a wrong-typed field such as ``text: 1984``, a missing
+  text, the partial last entry of a cut-short file) is kept in the file exactly as it
+  was, after the usable ones, and the user is told once (:attr:`HighlightStore.note`);
+- keys this version does not know, on an entry or at the top of the file, survive every
+  rewrite; the file carries its schema ``version``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from pathlib import Path
 from ballerina_tui.corpus import Corpus, Review
 from ballerina_tui.paths import atomic_write_text, corpus_key, data_dir, file_lock
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: entries that do not validate and unknown keys are kept
 MAX_NOTE_CHARS = 4000
 
 
@@ -51,19 +56,43 @@ class Highlight:
     section: str = ""
     note: str = ""
     created: str = ""
+    # Keys of the stored entry this version does not know: written back unchanged.
+    extra: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["extra"]
+        return data
+
+    def to_storage(self) -> dict:
+        """The mapping written to the file: the known fields, then the unknown keys."""
+        return {**self.to_dict(), **{k: v for k, v in self.extra.items() if k not in _FIELDS}}
 
     @classmethod
     def from_dict(cls, data: dict) -> Highlight | None:
         """A highlight from a stored mapping, or ``None`` when the entry is unusable."""
-        if not isinstance(data, dict):
-            return None
-        review, text = data.get("review"), data.get("text")
-        if not isinstance(review, str) or not isinstance(text, str) or not text.strip():
-            return None
+        return cls.validate(data)[0]
 
+    @classmethod
+    def validate(cls, data) -> tuple[Highlight | None, str | None]:
+        """``(highlight, None)`` for a usable entry, ``(None, reason)`` for one that is not.
+
+        Strict on purpose: an entry whose fields have the wrong type (``text: 1984``,
+        ``note: [a, b]``) is not guessed at but kept verbatim by the store.
+        """
+        if not isinstance(data, dict):
+            return None, "is not a mapping of keys to values"
+        review, text = data.get("review"), data.get("text")
+        if not isinstance(review, str) or not review.strip():
+            return None, f"'review' must be text ({_kind(review)})"
+        if not isinstance(text, str) or not text.strip():
+            return None, f"'text' must be text ({_kind(text)})"
+        for key in ("id", "section", "note", "created"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                return None, f"'{key}' must be text ({_kind(data[key])})"
+
+        # ``start``/``end`` are only hints (``locate`` finds the text again): a bad one
+        # is read as 0 rather than refusing the highlight.
         def _int(value) -> int:
             return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -72,7 +101,7 @@ class Highlight:
 
         start = _int(data.get("start"))
         end = _int(data.get("end")) or start + len(text)
-        return cls(
+        item = cls(
             id=_str(data.get("id")) or highlight_id(review, text),
             review=review,
             text=text,
@@ -81,7 +110,28 @@ class Highlight:
             section=_str(data.get("section")),
             note=_str(data.get("note"))[:MAX_NOTE_CHARS],
             created=_str(data.get("created")),
+            extra={k: v for k, v in data.items() if k not in _FIELDS},
         )
+        return item, None
+
+
+_FIELDS = ("id", "review", "text", "start", "end", "section", "note", "created")
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, bool):
+        return "got yes/no"
+    if isinstance(value, int | float):
+        return "got a number"
+    if isinstance(value, list):
+        return "got a list"
+    if isinstance(value, dict):
+        return "got a mapping"
+    if isinstance(value, str):
+        return "got empty text"
+    return f"got a {type(value).__name__}"
 
 
 def make_highlight(review: Review, start: int, end: int, *, note: str = "") -> Highlight:
@@ -135,6 +185,25 @@ def locate(highlight: Highlight, review: Review) -> tuple[int, int] | None:
     return None
 
 
+_TOP_KEYS = ("version", "reviews", "film", "highlights")
+
+
+def _entry_lines(source: str) -> list[int]:
+    """The line (1-based) where each entry of the ``highlights`` list starts."""
+    import yaml
+
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if getattr(key, "value", None) == "highlights" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def store_path(corpus_root: Path) -> Path:
     return data_dir() / "highlights" / f"{corpus_key(corpus_root)}.yaml"
 
@@ -147,7 +216,10 @@ class HighlightStore:
     root: str = ""
     film: str | None = None
     items: list[Highlight] = field(default_factory=list)
-    note: str | None = None  # set when the file could not be read and was moved aside
+    note: str | None = None  # set when the file or an entry in it could not be used
+    _kept: list = field(default_factory=list, repr=False)  # entries that did not validate
+    _top: dict = field(default_factory=dict, repr=False)  # top-level keys we do not know
+    _told: bool = field(default=False, repr=False)  # the user has been told about _kept
 
     @classmethod
     def for_corpus(cls, corpus: Corpus, path: Path | None = None) -> HighlightStore:
@@ -173,6 +245,7 @@ class HighlightStore:
     def _read(self, *, move_bad_aside: bool) -> list[Highlight]:
         import yaml
 
+        self._kept, self._top = [], {}
         try:
             source = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -181,18 +254,36 @@ class HighlightStore:
             return self._unreadable(f"cannot read {self.path}: {exc}", move_bad_aside)
         try:
             data = yaml.safe_load(source)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
             reason = " ".join(str(exc).split())[:160]
             return self._unreadable(f"{self.path} is not valid YAML ({reason})", move_bad_aside)
         if data is None:
             return []
         if not isinstance(data, dict) or not isinstance(data.get("highlights", []), list):
             return self._unreadable(f"{self.path} is not a highlights file", move_bad_aside)
+        self._top = {k: v for k, v in data.items() if k not in _TOP_KEYS}
+        if isinstance(data.get("version"), int) and data["version"] > FORMAT_VERSION:
+            self._top["version"] = data["version"]  # a newer writer's number is kept
         out: dict[str, Highlight] = {}
-        for entry in data.get("highlights") or []:
-            item = Highlight.from_dict(entry)
-            if item is not None:
+        rejected: list[tuple[int, str]] = []
+        for n, entry in enumerate(data.get("highlights") or []):
+            item, reason = Highlight.validate(entry)
+            if item is None:
+                self._kept.append(entry)
+                rejected.append((n, reason or "is not usable"))
+            else:
                 out.setdefault(item.id, item)
+        if rejected and not self._told:
+            self._told = True
+            lines = _entry_lines(source)
+            n, reason = rejected[0]
+            where = f"{self.path}:{lines[n]}" if n < len(lines) else str(self.path)
+            count = len(rejected)
+            more = f" (and {count - 1} more)" if count > 1 else ""
+            self.note = (
+                f"{where}: a highlight cannot be used: {reason}{more}; it is kept in the "
+                "file as it is: fix or delete it there"
+            )
         return list(out.values())
 
     def _unreadable(self, message: str, move_bad_aside: bool) -> list[Highlight]:
@@ -223,7 +314,9 @@ class HighlightStore:
                 "version": FORMAT_VERSION,
                 "reviews": self.root,
                 "film": self.film,
-                "highlights": [h.to_dict() for h in updated],
+                **self._top,
+                # Entries that do not validate stay, verbatim, after the usable ones.
+                "highlights": [h.to_storage() for h in updated] + self._kept,
             }
             text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
             atomic_write_text(self.path, "# ballerina-tui highlights\n" + text)

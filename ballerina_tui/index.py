@@ -13,6 +13,11 @@ Safety:
 - An index is only ever opened from our own cache directory, never from a review folder
   (Whoosh stores pickles). When the cache directory cannot be written, the index is built
   in memory and :attr:`ReviewIndex.note` says so.
+- The cache is trusted only when it is ours: a cache folder not owned by the user, or
+  writable by group or others, gets an in-memory index (and the note says why). The
+  manifest keeps a SHA-256 of every index file we wrote; before Whoosh opens anything
+  (its TOC and segments are pickles) the folder is checked against it, and a planted,
+  swapped or unlisted file means a rebuild, never a load.
 
 This module imports Whoosh; nothing here imports Textual.
 """
@@ -20,6 +25,7 @@ This module imports Whoosh; nothing here imports Textual.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import re
@@ -37,6 +43,8 @@ from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
 
 SCHEMA_VERSION = 4
+# Files in the index folder Whoosh never unpickles: its write lock and our lock files.
+_UNREAD_SUFFIXES = ("WRITELOCK", ".lock")
 MAX_PASSAGE_CHARS = 4000
 WRITER_TIMEOUT = 30.0
 
@@ -287,7 +295,60 @@ class ReviewIndex:
             isinstance(k, str) and isinstance(v, str) for k, v in reviews.items()
         ):
             return None
+        files = data.get("files")
+        if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+        ):
+            data["files"] = None  # no digests: the index files cannot be verified
         return data
+
+    def _index_files(self) -> dict[str, str]:
+        """SHA-256 of every file in the index folder that Whoosh may read."""
+        out: dict[str, str] = {}
+        for entry in self.dir.iterdir():
+            name = entry.name
+            if name == self.manifest_path.name or name.endswith(_UNREAD_SUFFIXES):
+                continue
+            if name.startswith(f".{self.manifest_path.name}."):
+                continue  # our own temporary manifest (atomic_write_text)
+            digest = hashlib.sha256()
+            with entry.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            out[name] = digest.hexdigest()
+        return out
+
+    def _verified(self) -> bool:
+        """Whether the index folder holds exactly the files the manifest lists, unchanged."""
+        manifest = self._read_manifest()
+        if manifest is None or not manifest.get("files"):
+            return False
+        try:
+            return self._index_files() == manifest["files"]
+        except OSError:
+            return False
+
+    def _check_cache_trust(self) -> None:
+        """Raise ``PermissionError`` when the cache is not ours (owner, group/other-writable)."""
+        import os
+        import stat
+
+        getuid = getattr(os, "getuid", None)
+        if getuid is None:  # pragma: no cover - non-POSIX
+            return
+        for folder in (self.base.parent, self.base, self.dir):
+            try:
+                info = os.lstat(folder)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                info = os.stat(folder)
+            if info.st_uid != getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                raise PermissionError(
+                    errno.EPERM,
+                    f"{folder} is not owned by you or is writable by others, so its index "
+                    "is not trusted",
+                )
 
     def _write_manifest(self, ix, indexed: dict[str, str]) -> None:
         manifest = {
@@ -296,6 +357,7 @@ class ReviewIndex:
             "characters": self.characters_digest(),
             "root": str(self.corpus.root),
             "reviews": indexed,
+            "files": self._index_files(),
         }
         atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
 
@@ -312,6 +374,9 @@ class ReviewIndex:
         from whoosh import index as windex
 
         try:
+            # Nothing in the folder is unpickled unless it is exactly what we wrote.
+            if not self._verified():
+                return None
             # exists_in() reads the TOC too: a damaged one raises here, not only in open_dir().
             if not windex.exists_in(str(self.dir)):
                 return None
@@ -328,6 +393,7 @@ class ReviewIndex:
     def _ensure_on_disk(self, *, rebuild: bool, progress: ProgressFn | None = None):
         from whoosh import index as windex
 
+        self._check_cache_trust()
         self.base.mkdir(parents=True, exist_ok=True)
         if not rebuild:
             # Fast path, no lock: a fresh index needs no writer.
@@ -346,6 +412,7 @@ class ReviewIndex:
             full = rebuild or not reusable or manifest.get("characters") != self.characters_digest()
             clear = full and reusable
             if full and not reusable:
+                # Also what removes a planted or swapped file (see _verified).
                 shutil.rmtree(self.dir, ignore_errors=True)
                 self.dir.mkdir(parents=True, exist_ok=True)
                 ix = windex.create_in(str(self.dir), make_schema())

@@ -154,3 +154,76 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+class OutputError(OSError):
+    """Why an output file cannot be written, in one line for the user."""
+
+
+def write_output(path: Path, text: str, *, force: bool = False) -> Path:
+    """Write a report or an export to ``path`` by the rules every ``-o`` option follows.
+
+    - a character device or a FIFO (``/dev/null``, ``/dev/stdout``, a named pipe) is written
+      to in place: that is writing, not replacing, so it needs no ``--force`` and the node
+      is never swapped for a regular file;
+    - a regular file is replaced atomically, keeps its mode, and only with ``force``;
+    - a folder, a missing folder, a block device, a socket or a file we may not write
+      raises :class:`OutputError` with one clear line.
+    """
+    path = Path(path).expanduser()
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        return _write_in_place(path, text)
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputError(f"{path} is a folder; give a file name")
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "block device" if stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode) else ""
+        raise OutputError(f"{path} is a {kind or 'special file'}; not writing to it")
+    if mode is None and not path.parent.is_dir():
+        raise OutputError(f"folder {path.parent} does not exist")
+    if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
+        raise OutputError(f"cannot write {path}: the file is write-protected")
+    if mode is not None and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+    try:
+        atomic_write_text(path, text, overwrite=force)
+    except FileExistsError:
+        raise OutputError(f"{path} exists; use --force to overwrite it") from None
+    except IsADirectoryError:
+        raise OutputError(f"{path} is a folder; give a file name") from None
+    except FileNotFoundError:
+        raise OutputError(f"folder {path.parent} does not exist") from None
+    except PermissionError as exc:
+        reason = exc.strerror or "permission denied"
+        raise OutputError(f"cannot write {path}: {reason}") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _write_in_place(path: Path, text: str) -> Path:
+    """Write to a device or a pipe through a plain ``open``: no temporary file, no rename."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except PermissionError:
+        raise OutputError(f"cannot write {path}: permission denied") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except BrokenPipeError:
+        pass  # the reader went away: like `| head`
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return path

@@ -28,6 +28,23 @@ _BIDI_AND_ZERO_WIDTH = {
     0x2069,
     0xFEFF,
     0x061C,
+    # Other invisible format characters: word joiner and invisible operators, the
+    # deprecated shaping controls, the Mongolian vowel separator, interlinear annotation.
+    0x180E,
+    0x2060,
+    0x2061,
+    0x2062,
+    0x2063,
+    0x2064,
+    0x206A,
+    0x206B,
+    0x206C,
+    0x206D,
+    0x206E,
+    0x206F,
+    0xFFF9,
+    0xFFFA,
+    0xFFFB,
 }
 
 
@@ -53,7 +70,10 @@ def display_safe(text: str) -> str:
 
     The mapping is one character to one character, so spans computed on the original
     text stay valid on the result. Tabs and newlines are kept. This is what keeps an ANSI
-    escape sequence in a review from ever reaching the terminal.
+    escape sequence in a review from ever reaching the terminal: every OSC, CSI and DCS
+    sequence starts with ESC (or the C1 byte that stands for it), and ESC becomes ``␛``,
+    BEL ``␇``, C1 ``�``, U+2028/2029 ``␣`` and bidi overrides ``·``, so the sequence is
+    shown as inert text.
     """
     return text.translate(_DISPLAY_TABLE)
 
@@ -67,6 +87,9 @@ _LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n"})
 def normalize_newlines(text: str) -> str:
     """``\\r\\n``, ``\\r`` and U+0085 (NEXT LINE) become ``\\n``."""
     return text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+def has_invisible(text: str) -> bool:
+    """True when ``text`` holds a character :func:`display_safe` would replace."""
+    return any(ord(ch) in _DISPLAY_TABLE for ch in text)
 
 
 WORD_RE = re.compile(r"\w+(?:[.'\u2019]\w+)*")

@@ -338,7 +338,10 @@ def test_damaged_index_is_repaired_and_search_works(indexed_copy, damage):
 
 
 def test_process_that_died_before_its_manifest(indexed_copy):
-    """An index committed without its manifest is asked what it holds, not trusted blindly."""
+    """An index committed without its manifest is rebuilt, not trusted blindly.
+
+    (Issue 11: its files no longer match the digests in the manifest, and Whoosh's files
+    are pickles, so it is never opened; before, the index was asked what it held.)"""
     index = open_index(indexed_copy)
     old_manifest = index.manifest_path.read_text(encoding="utf-8")
     path = indexed_copy / "breakdown.md"
@@ -347,7 +350,8 @@ def test_process_that_died_before_its_manifest(indexed_copy):
     index.manifest_path.write_text(old_manifest, encoding="utf-8")  # as if never written
 
     again = open_index(indexed_copy)
-    assert again.last_update.touched == []  # the index already held the new breakdown
+    assert again.last_update.rebuilt is True
+    assert sorted(again.last_update.added) == sorted(again.wanted())
     assert_consistent(again)
     assert search_ids(again, "kumquats") == ["breakdown"]
 
