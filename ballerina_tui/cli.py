@@ -74,6 +74,27 @@ def _index(args, corpus):
     return index
 
 
+def _search_index(args):
+    """The index for ``search``: the folder's reviews are read only if it is not fresh."""
+    from ballerina_tui.corpus import CorpusError
+    from ballerina_tui.index import ReviewIndex
+    from ballerina_tui.paths import default_reviews_dir
+
+    folder = args.reviews if args.reviews is not None else default_reviews_dir()
+    if not Path(folder).is_dir():
+        _load(args)  # the usual one-line error
+    index = ReviewIndex.for_folder(folder)
+    try:
+        index.ensure()
+    except CorpusError as exc:
+        raise CliError(str(exc)) from None
+    for problem in index.problems:
+        _warn(problem)
+    if index.note:
+        _warn(index.note)
+    return index
+
+
 def _write_output(target, text: str, *, force: bool) -> Path:
     """Write a report or an export atomically, mapping failures to one-line errors.
 
@@ -138,8 +159,7 @@ def cmd_search(args) -> int:
     from ballerina_tui.search import QueryError, Searcher
 
     query = " ".join(args.query)
-    corpus = _load(args)
-    index = _index(args, corpus)
+    index = _search_index(args)
     try:
         with Searcher(index) as searcher:
             result = searcher.search(query, limit=args.limit)
