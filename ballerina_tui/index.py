@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import threading
@@ -43,7 +44,6 @@ from ballerina_tui.corpus import (
     Corpus,
     Review,
     find_characters_file,
-    iter_review_files,
     load_corpus,
 )
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
@@ -193,16 +193,36 @@ def folder_signature(root: Path) -> str:
     """A digest of every review file's path, size and modification time under ``root``.
 
     A directory walk and one ``stat`` per file: no file is opened. Equal signatures mean
-    the manifest's digests still hold; a different one only means "look closer"."""
-    root = Path(root)
+    the manifest's digests still hold; a different one only means "look closer". Walks
+    what :func:`~ballerina_tui.corpus.iter_review_files` reads (hidden names skipped,
+    symlinked folders not followed), with plain strings: ``pathlib`` took most of the
+    time of a search at 10,000 reviews."""
+    from ballerina_tui.corpus import REVIEW_SUFFIXES
+
     parts: list[str] = []
-    for path in iter_review_files(root, []):
+    stack = [os.fspath(root)]
+    while stack:
+        folder = stack.pop()
         try:
-            st = path.stat()
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
         except OSError:
-            parts.append(f"{path}\0-")
+            parts.append(f"{folder}\0unreadable")
             continue
-        parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                if not name.lower().endswith(REVIEW_SUFFIXES):
+                    continue
+                st = entry.stat()
+                parts.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+            except OSError:
+                parts.append(f"{entry.path}\0-")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -679,8 +679,9 @@ class Searcher:
         return [near for _, _, near in sorted(ranked)[:4]]
 
     def _retry(self, query, qstring: str, limit: int):
-        """Retry a query that found nothing with each unknown word replaced by its nearest
-        words in the reviews (one edit for short words, two for longer ones).
+        """Retry a query that found nothing or little with each unknown (or rare) word
+        replaced by its nearest words in the reviews (one edit for short words, two for
+        longer ones).
 
         Suggestions come from the unstemmed words of the reviews (``words.txt``), so
         ``Demng`` finds ``Deming`` even though the index holds the stem ``deme``; nearer
@@ -696,14 +697,29 @@ class Searcher:
         def fuzz(node):
             if type(node) is not wq.Term or node.fieldname not in ("text", "section"):
                 return node
+            own = 0
             if (node.fieldname, node.text) in reader:
-                return node
+                # A word of the reviews is replaced only when hits are few, and only by
+                # words in many more passages (a typo some reviewer made too).
+                if node.boost != 1:
+                    return node
+                own = reader.doc_frequency(node.fieldname, node.text)
             start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
             word = qstring[start:end] if start is not None and end is not None else node.text
             if len(word) < 3:
                 return node
             dist = 1 if len(word) <= 4 else 2
             suggestions = self._suggest(word.lower(), dist)
+            if own:
+                suggestions = [
+                    w
+                    for w in suggestions
+                    if all(
+                        t.text != node.text
+                        and reader.doc_frequency(node.fieldname, t.text) > own * FEW_HITS_GAIN
+                        for t in analyzer(w)
+                    )
+                ]
             stems = []
             for suggestion in suggestions:
                 stems.extend(t.text for t in analyzer(suggestion))
