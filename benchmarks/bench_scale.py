@@ -203,11 +203,10 @@ def process_search(folder: Path, env: dict) -> dict:
 
 
 def keystrokes(folder: Path, cache: Path) -> dict:
-    from ballerina_tui.corpus import load_corpus
     from ballerina_tui.index import ReviewIndex
     from ballerina_tui.search import QueryError, Searcher
 
-    index = ReviewIndex(load_corpus(folder), root=cache)
+    index = ReviewIndex.for_folder(folder, root=cache)
     samples, cpu = [], []
     with Searcher(index) as searcher:
         for _ in range(3):
