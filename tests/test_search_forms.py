@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ballerina_tui.analysis import chain_analyzer, family_key, review_analyzer
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.index import PASSAGE_CHARS, ReviewIndex, review_passages
 from ballerina_tui.progress import Cancelled
@@ -183,3 +186,30 @@ def test_search_json_shape_is_kept(tmp_path, monkeypatch, capsys):
         "paragraph",
         "characters",
     }
+
+
+# --------------------------------------------------------------------------- analyzer
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2FF) | st.sampled_from("’'-. "),
+        max_size=80,
+    )
+)
+def test_one_pass_tokenizer_gives_the_chain_s_words(text):
+    fast = [t.text for t in review_analyzer()(text)]
+    chain = [t.text for t in chain_analyzer()(text)]
+    assert fast == chain
+    # Offsets point at the word in the text the user gave (one character for one).
+    for t in review_analyzer()(text, chars=True):
+        assert 0 <= t.startchar < t.endchar <= len(text)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=20))
+def test_family_key_is_a_prefix_and_stable(stem):
+    key = family_key(stem)
+    assert stem.startswith(key)
+    assert family_key(key) == key
+    assert len(key) >= min(len(stem), 4)
