@@ -82,6 +82,27 @@ def _given(progress):
     yield progress
 
 
+def _search_index(args):
+    """The index for ``search``: the folder's reviews are read only if it is not fresh."""
+    from ballerina_tui.corpus import CorpusError
+    from ballerina_tui.index import ReviewIndex
+    from ballerina_tui.paths import default_reviews_dir
+
+    folder = args.reviews if args.reviews is not None else default_reviews_dir()
+    if not Path(folder).is_dir():
+        _load(args)  # the usual one-line error
+    index = ReviewIndex.for_folder(folder)
+    try:
+        index.ensure()
+    except CorpusError as exc:
+        raise CliError(str(exc)) from None
+    for problem in index.problems:
+        _warn(problem)
+    if index.note:
+        _warn(index.note)
+    return index
+
+
 def safe(text) -> str:
     """The one display-safe form of any review-, file- or characters-derived string.
 
@@ -159,8 +180,7 @@ def cmd_search(args) -> int:
     from ballerina_tui.search import QueryError, Searcher
 
     query = " ".join(args.query)
-    corpus = _load(args)
-    index = _index(args, corpus)
+    index = _search_index(args)
     try:
         with Searcher(index) as searcher:
             result = searcher.search(query, limit=args.limit)
@@ -170,11 +190,6 @@ def cmd_search(args) -> int:
         _warn(note)
     if args.json:
         data = result.to_json()
-        for hit in data["hits"]:
-            # start/end index the review's text; file_start/file_end the file's own text
-            # (they differ only where HTML such as <br /> was turned into text).
-            review = corpus.get(hit["review"])
-            hit["file_start"], hit["file_end"] = review.file_span(hit["start"], hit["end"])
         _emit_json(data)
         return 0
     from rich.text import Text
@@ -200,7 +215,7 @@ def cmd_search(args) -> int:
             (f"{n:>2}. ", "dim"),
             (display_safe(hit.handle), "bold cyan"),
             " · ",
-            (display_safe(corpus.section_label(hit.review, hit.start, hit.section)), "italic"),
+            (display_safe(hit.label), "italic"),
             (f"  [{hit.score:.2f}]", "dim"),
         )
         console.print(head)

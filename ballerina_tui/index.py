@@ -1,9 +1,17 @@
 """The Whoosh index of a review folder, kept in the user cache directory.
 
-One document per passage (heading, paragraph or list item; very long paragraphs are cut
-into pieces of at most :data:`MAX_PASSAGE_CHARS`). The index is reused while the folder is
-unchanged and updated review by review when it changes: a manifest beside the index keeps
-each review's content digest, and only reviews whose digest differs are re-indexed.
+One document per passage (heading, paragraph or list item; a long paragraph is cut into
+passages of about :data:`PASSAGE_CHARS` at sentence ends). The index is reused while the
+folder is unchanged and updated review by review when it changes: a manifest beside the
+index keeps each review's content digest, and only reviews whose digest differs are
+re-indexed. The manifest also keeps a signature of the folder (every review file's path,
+size and modification time): while it matches, the index is fresh without reading or
+hashing a single review, so a search over 10,000 reviews starts in a directory walk.
+
+The index does not depend on ``characters.yaml`` (nor on characters found in the reviews):
+``character:`` queries are expanded to the names' phrases at query time
+(:mod:`ballerina_tui.search`). A ``words.txt`` beside it keeps the unstemmed words of the
+reviews, where spelling suggestions and fuzzy words are looked up.
 
 Safety:
 - Updates run under an inter-process file lock, and Whoosh's own write lock is a second
@@ -28,6 +36,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import os
 import re
 import shutil
 import threading
@@ -37,16 +46,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ballerina_tui.characters import CharacterSet, load_characters
-from ballerina_tui.corpus import Corpus, Review
+from ballerina_tui.corpus import (
+    Corpus,
+    Review,
+    find_characters_file,
+    load_corpus,
+)
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 # Files in the index folder Whoosh never unpickles: its write lock and our lock files.
 _UNREAD_SUFFIXES = ("WRITELOCK", ".lock")
+# A paragraph longer than this is cut into passages at sentence ends (a pasted review
+# without paragraph breaks was one passage: a hit showed all of it). No passage is ever
+# longer than MAX_PASSAGE_CHARS (Whoosh highlights only the first 32,768 characters).
+PASSAGE_CHARS = 1200
 MAX_PASSAGE_CHARS = 4000
 WRITER_TIMEOUT = 30.0
+# Memory for the writer's posting pool before it spills sorted runs to disk.
+WRITER_LIMIT_MB = 256
+WORDS_FILE = "words.txt"
 
 
 @dataclass(frozen=True)
@@ -59,32 +80,57 @@ class Passage:
     start: int
     end: int
     text: str
-    characters: tuple[str, ...]
+    characters: tuple[str, ...] = ()
+    # What a citation names ("¶ 3" without a heading) and where the span is in the file
+    # itself (they differ where HTML was turned into text): stored, so that ``search``
+    # answers without reading the review files.
+    label: str = ""
+    file_start: int = 0
+    file_end: int = 0
 
 
-def _cut_points(text: str, limit: int) -> list[int]:
-    """Where to cut a long text so every piece is at most ``limit`` characters."""
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+
+
+def _cut_points(text: str, limit: int = PASSAGE_CHARS, hard: int = MAX_PASSAGE_CHARS) -> list[int]:
+    """Where to cut a long text: at the last sentence end before ``limit`` characters (or
+    the first one after it), and only where no sentence end comes before ``hard`` at a
+    clause break or a space, so every piece is at most ``hard`` characters."""
     cuts = [0]
     pos = 0
     while len(text) - pos > limit:
-        window = text[pos : pos + limit]
-        best = -1
-        for pattern in (r"[.!?…][\"'”’)]*\s+", r"[;:,]\s+", r"\s+"):
-            found = [m.end() for m in re.finditer(pattern, window) if m.end() > limit // 2]
-            if found:
-                best = found[-1]
-                break
-        cut = pos + (best if best > 0 else limit)
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, pos + 1, pos + hard)]
+        inside = [e for e in ends if e - pos <= limit and e - pos > limit // 3]
+        after = [e for e in ends if e - pos > limit and len(text) - e > limit // 3]
+        if inside:
+            cut = inside[-1]
+        elif after:
+            cut = after[0]
+        elif len(text) - pos <= hard:
+            break
+        else:
+            window = text[pos : pos + hard]
+            best = -1
+            for pattern in (r"[;:,]\s+", r"\s+"):
+                found = [m.end() for m in re.finditer(pattern, window) if m.end() > hard // 2]
+                if found:
+                    best = found[-1]
+                    break
+            cut = pos + (best if best > 0 else hard)
+        if len(text) - cut < 1:
+            break
         cuts.append(cut)
         pos = cut
     return cuts
 
 
-def review_passages(review: Review, characters: CharacterSet) -> list[Passage]:
+def review_passages(review: Review, characters: CharacterSet | None = None) -> list[Passage]:
+    """The passages of a review. ``characters``, if given, fills :attr:`Passage.characters`
+    (the index itself does not need them)."""
     passages: list[Passage] = []
     for block in review.blocks:
         text = review.block_text(block)
-        cuts = _cut_points(text, MAX_PASSAGE_CHARS) + [len(text)]
+        cuts = _cut_points(text) + [len(text)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             piece = text[a:b]
             # Keep offsets exact: trim whitespace by moving the span, not by editing text.
@@ -94,6 +140,7 @@ def review_passages(review: Review, characters: CharacterSet) -> list[Passage]:
             if e <= s:
                 continue
             body = review.text[s:e]
+            file_start, file_end = review.file_span(s, e)
             passages.append(
                 Passage(
                     review=review.id,
@@ -104,44 +151,50 @@ def review_passages(review: Review, characters: CharacterSet) -> list[Passage]:
                     start=s,
                     end=e,
                     text=body,
-                    characters=tuple(characters.mentioned(body)),
+                    characters=tuple(characters.mentioned(body)) if characters else (),
+                    label=block.section or review.section_label(s),
+                    file_start=file_start,
+                    file_end=file_end,
                 )
             )
     return passages
 
 
 def make_schema():
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    """What each passage indexes. Only ``rid`` (to delete a review's passages), ``review``
+    (``review:`` queries), ``section`` and ``text`` are indexed; the rest is stored.
+
+    The text keeps positions (phrases) but not character offsets: highlights re-tokenise
+    the few hits shown (:mod:`ballerina_tui.search`), which cost less than storing offsets
+    for every word of every review. No spelling field (it indexed every word a second
+    time): the unstemmed words go to ``words.txt``. No character field: see the module doc.
+    """
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
     from ballerina_tui.analysis import review_analyzer
 
     analyzer = review_analyzer()
     return Schema(
-        pid=ID(unique=True, stored=True),
+        pid=STORED(),
         rid=ID(stored=True),
         review=KEYWORD(lowercase=True),  # id and handle, for review: queries
         handle=STORED(),
         section=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
-        kind=ID(stored=True),
-        paragraph=NUMERIC(stored=True),
+        kind=STORED(),
+        paragraph=STORED(),
         start=STORED(),
         end=STORED(),
         digest=STORED(),
+        label=STORED(),
+        file_start=STORED(),
+        file_end=STORED(),
         # "spin-off" or "8.8/10" typed as one word must match as a phrase, not as AND.
-        text=TEXT(
-            analyzer=analyzer,
-            stored=True,
-            chars=True,
-            phrase=True,
-            spelling=True,
-            multitoken_query="phrase",
-        ),
-        characters=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        text=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
     )
 
 
-def _documents(review: Review, characters: CharacterSet) -> Iterator[dict]:
-    for n, p in enumerate(review_passages(review, characters)):
+def _documents(review: Review) -> Iterator[dict]:
+    for n, p in enumerate(review_passages(review)):
         yield {
             "pid": f"{review.id}/{n}",
             "rid": review.id,
@@ -153,9 +206,76 @@ def _documents(review: Review, characters: CharacterSet) -> Iterator[dict]:
             "start": p.start,
             "end": p.end,
             "digest": review.digest,
+            "label": p.label,
+            "file_start": p.file_start,
+            "file_end": p.file_end,
             "text": p.text,
-            "characters": ",".join(p.characters),
         }
+
+
+def folder_signature(root: Path) -> str:
+    """A digest of every review file's path, size and modification time under ``root``.
+
+    A directory walk and one ``stat`` per file: no file is opened. Equal signatures mean
+    the manifest's digests still hold; a different one only means "look closer". Walks
+    what :func:`~ballerina_tui.corpus.iter_review_files` reads (hidden names skipped,
+    symlinked folders not followed), with plain strings: ``pathlib`` took most of the
+    time of a search at 10,000 reviews."""
+    from ballerina_tui.corpus import REVIEW_SUFFIXES
+
+    parts: list[str] = []
+    stack = [os.fspath(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            parts.append(f"{folder}\0unreadable")
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                if not name.lower().endswith(REVIEW_SUFFIXES):
+                    continue
+                st = entry.stat()
+                parts.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+            except OSError:
+                parts.append(f"{entry.path}\0-")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class FolderCorpus:
+    """A review folder whose files are loaded only when something asks for them.
+
+    Has what :class:`ReviewIndex` needs up front (``root``, ``characters_path``); any other
+    attribute of :class:`~ballerina_tui.corpus.Corpus` loads the folder on first use.
+    ``ballerina-tui search`` opens a fresh index through this without reading the reviews.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).expanduser()
+        self.characters_path = find_characters_file(self.root)
+        self._corpus: Corpus | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._corpus is not None
+
+    def load(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = load_corpus(self.root)
+        return self._corpus
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "_corpus":
+            raise AttributeError(name)
+        return getattr(self.load(), name)
 
 
 @dataclass
@@ -171,26 +291,70 @@ class UpdateReport:
         return self.added + self.changed + self.removed
 
 
+_SCHEMA_NAMES = {
+    "pid",
+    "rid",
+    "review",
+    "handle",
+    "section",
+    "kind",
+    "paragraph",
+    "start",
+    "end",
+    "digest",
+    "label",
+    "file_start",
+    "file_end",
+    "text",
+}
+
+
 class ReviewIndex:
     """The index of one corpus. Call :meth:`ensure` before searching (cheap when fresh)."""
 
     def __init__(
-        self, corpus: Corpus, *, root: Path | None = None, characters: CharacterSet | None = None
+        self,
+        corpus: Corpus | FolderCorpus,
+        *,
+        root: Path | None = None,
+        characters: CharacterSet | None = None,
     ):
         self.corpus = corpus
-        self.characters = (
-            characters if characters is not None else load_characters(corpus.characters_path)
-        )
+        self._characters = characters
+        if characters is None and not isinstance(corpus, FolderCorpus):
+            self._characters = load_characters(corpus.characters_path)
         base = Path(root) if root is not None else cache_dir()
         self.base = base / "index"
         self.dir = self.base / corpus_key(corpus.root)
         self.lock_path = self.base / f"{corpus_key(corpus.root)}.lock"
         self.manifest_path = self.dir / "manifest.json"
+        self.words_path = self.dir / WORDS_FILE
         self.note: str | None = None
         self.last_update: UpdateReport | None = None
+        # Problems with single files, as the last load of the folder found them (kept in
+        # the manifest, so a search that never loads the folder can still report them).
+        self.problems: list[str] = []
         self._ix = None
         self._in_memory = False
+        self._memory_words: set[str] = set()
+        self._words: tuple[int, list[str]] | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_folder(cls, folder: Path | str, *, root: Path | None = None) -> ReviewIndex:
+        """The index of a folder, reading its reviews only if the index is not fresh."""
+        return cls(FolderCorpus(folder), root=root)
+
+    @property
+    def characters(self) -> CharacterSet:
+        """The character cards (``characters.yaml``), loaded on first use; not indexed."""
+        if self._characters is None:
+            self._characters = load_characters(self.corpus.characters_path)
+        return self._characters
+
+    @characters.setter
+    def characters(self, value: CharacterSet) -> None:
+        self._characters = value
 
     # ------------------------------------------------------------------ public
 
@@ -205,6 +369,20 @@ class ReviewIndex:
 
     def wanted(self) -> dict[str, str]:
         return {r.id: r.digest for r in self.corpus.reviews}
+
+    def vocabulary(self) -> list[str]:
+        """The unstemmed words of the reviews, sorted (for spelling suggestions)."""
+        ix = self.ensure()
+        generation = -1 if self._in_memory else ix.latest_generation()
+        if self._in_memory:
+            return sorted(self._memory_words)
+        if self._words is None or self._words[0] != generation:
+            try:
+                words = self.words_path.read_text(encoding="utf-8").split("\n")
+            except OSError:
+                words = []
+            self._words = (generation, sorted(w for w in words if w))
+        return self._words[1]
 
     def ensure(self, *, rebuild: bool = False, progress: ProgressFn | None = None):
         """Open the index, bringing it up to date with the corpus. Returns the Whoosh index.
@@ -350,25 +528,45 @@ class ReviewIndex:
                     "is not trusted",
                 )
 
-    def _write_manifest(self, ix, indexed: dict[str, str]) -> None:
+    def _write_manifest(self, ix, indexed: dict[str, str], signature: str | None = None) -> None:
+        problems = [str(p) for p in getattr(self.corpus, "problems", [])]
+        self.problems = problems
         manifest = {
             "schema": SCHEMA_VERSION,
             "generation": ix.latest_generation(),
-            "characters": self.characters_digest(),
             "root": str(self.corpus.root),
+            "signature": signature,
+            "problems": problems,
             "reviews": indexed,
             "files": self._index_files(),
         }
-        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+        atomic_write_text(self.manifest_path, json.dumps(manifest, separators=(",", ":")))
 
-    def _fresh(self, manifest: dict | None, ix) -> bool:
-        return (
-            manifest is not None
-            and manifest.get("schema") == SCHEMA_VERSION
-            and manifest.get("characters") == self.characters_digest()
-            and manifest.get("generation") == ix.latest_generation()
-            and manifest.get("reviews") == self.wanted()
-        )
+    def _fresh(self, manifest: dict | None, ix, signature: str | None = None) -> bool:
+        if (
+            manifest is None
+            or manifest.get("schema") != SCHEMA_VERSION
+            or manifest.get("generation") != ix.latest_generation()
+        ):
+            return False
+        if signature is not None and manifest.get("signature") == signature:
+            problems = manifest.get("problems")
+            if isinstance(problems, list):
+                self.problems = [str(p) for p in problems]
+            return True
+        return manifest.get("reviews") == self.wanted()
+
+    def _write_words(self, words: set[str]) -> None:
+        """Add ``words`` to ``words.txt`` (words of removed reviews stay: suggestions are
+        checked against the index before use)."""
+        try:
+            known = set(self.words_path.read_text(encoding="utf-8").split("\n"))
+        except OSError:
+            known = set()
+        if words - known:
+            known |= words
+            known.discard("")
+            atomic_write_text(self.words_path, "\n".join(sorted(known)) + "\n")
 
     def _open_existing(self):
         from whoosh import index as windex
@@ -384,7 +582,7 @@ class ReviewIndex:
             # Touch the schema and a reader: a corrupt TOC or segment fails here.
             with ix.reader() as reader:
                 reader.doc_count()
-            if set(ix.schema.names()) != set(make_schema().names()):
+            if set(ix.schema.names()) != _SCHEMA_NAMES:
                 return None
             return ix
         except Exception:  # noqa: BLE001 - any failure to read means rebuild
@@ -395,10 +593,12 @@ class ReviewIndex:
 
         self._check_cache_trust()
         self.base.mkdir(parents=True, exist_ok=True)
+        # Before any review is read: a file changed after this is seen next time.
+        signature = folder_signature(self.corpus.root)
         if not rebuild:
             # Fast path, no lock: a fresh index needs no writer.
             ix = self._open_existing()
-            if ix is not None and self._fresh(self._read_manifest(), ix):
+            if ix is not None and self._fresh(self._read_manifest(), ix, signature):
                 return ix, UpdateReport([], [], [], False, 0.0)
         with file_lock(self.lock_path):
             ix = self._open_existing()
@@ -409,7 +609,7 @@ class ReviewIndex:
             reusable = (
                 ix is not None and manifest is not None and manifest.get("schema") == SCHEMA_VERSION
             )
-            full = rebuild or not reusable or manifest.get("characters") != self.characters_digest()
+            full = rebuild or not reusable
             clear = full and reusable
             if full and not reusable:
                 # Also what removes a planted or swapped file (see _verified).
@@ -418,6 +618,8 @@ class ReviewIndex:
                 ix = windex.create_in(str(self.dir), make_schema())
             if full:
                 indexed: dict[str, str] = {}
+                with contextlib.suppress(OSError):
+                    self.words_path.unlink()
             elif manifest.get("generation") == ix.latest_generation():
                 indexed = dict(manifest.get("reviews") or {})
             else:
@@ -434,7 +636,7 @@ class ReviewIndex:
                 # manifest): delete before adding so no passage is ever there twice.
                 stale = changed + removed + ([] if full else added)
                 self._apply(ix, added + changed, stale, clear=clear, progress=progress)
-            self._write_manifest(ix, wanted)
+            self._write_manifest(ix, wanted, signature)
             return ix, UpdateReport(added, changed, removed, full, 0.0)
 
     def _apply(
@@ -446,22 +648,32 @@ class ReviewIndex:
         clear: bool = False,
         progress: ProgressFn | None = None,
     ) -> None:
+        """One writer, one commit for the whole batch; words.txt after the commit."""
         from whoosh.writing import CLEAR
 
-        writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.05)
+        from ballerina_tui.analysis import collect_words
+
+        words: set[str] = set()
+        writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.05, limitmb=WRITER_LIMIT_MB)
         try:
             for rid in to_delete:
                 writer.delete_by_term("rid", rid)
             by_id = {r.id: r for r in self.corpus.reviews}
-            report_progress(progress, "index", 0, len(to_add))
-            for done, rid in enumerate(to_add, 1):
-                for doc in _documents(by_id[rid], self.characters):
-                    writer.add_document(**doc)
-                report_progress(progress, "index", done, len(to_add))
+            total = len(to_add)
+            report_progress(progress, "index", 0, total)
+            with collect_words(words):
+                for done, rid in enumerate(to_add, 1):
+                    for doc in _documents(by_id[rid]):
+                        writer.add_document(**doc)
+                    report_progress(progress, "index", done, total)
         except BaseException:
             writer.cancel()
             raise
         writer.commit(mergetype=CLEAR if clear else None)
+        if self._in_memory:
+            self._memory_words |= words
+        else:
+            self._write_words(words)
 
     def _build_in_memory(self, progress: ProgressFn | None = None):
         from whoosh.filedb.filestore import RamStorage

@@ -7,9 +7,15 @@ Query syntax (case-insensitive words, upper-case operators):
 - ``review:ID-or-handle``, ``section:word``, ``character:Name`` (any alias; quote names
   with spaces: ``character:"Mother Ruska"``)
 
-A query with no hits is retried: first with spelling corrections taken from the words of
-the reviews, then with every word made fuzzy; :attr:`SearchResult.corrected` says which
-query was actually run. Highlights are ``(start, end)`` offsets into the hit's ``text``;
+A quoted phrase is exact: its words in that order with nothing between them (a stop word
+in the phrase still takes its place). ``character:Name`` is expanded at query time to the
+phrases of that card's names; when no card matches, the name is searched in the text and
+a note says so. Each plain word also finds its joined or split form (``old boy`` finds
+*oldboy*, ``oldboy`` finds *old boy*) and, ranked below, its word family (``directing``
+finds *director* and *direction*; see :func:`ballerina_tui.analysis.family_key`).
+
+A query with no hits, or only a few, is retried with spelling corrections taken from the
+words of the reviews; :attr:`SearchResult.corrected` says which query was actually run. Highlights are ``(start, end)`` offsets into the hit's ``text``;
 ``start``/``end`` place that text in the review (see :mod:`ballerina_tui.corpus`).
 """
 
@@ -23,6 +29,14 @@ from ballerina_tui.index import ReviewIndex
 
 MAX_QUERY_CHARS = 300
 DEFAULT_LIMIT = 20
+# Fewer matching passages than this and the spelling retry is tried too; its results
+# are shown when they are more than FEW_HITS_GAIN times as many.
+FEW_HITS = 3
+FEW_HITS_GAIN = 3
+# A word family's other stems count this much of an exact stem (ranked below it).
+FAMILY_BOOST = 0.3
+# Family stems are at most this many letters longer than the family's root.
+FAMILY_SPREAD = 5
 # Edit distance for ``word~N``. Each step costs several times the last (``~5`` took a
 # second on the bundled reviews) and anything past 2 matches nearly every short word.
 MAX_FUZZY_EDITS = 2
@@ -52,6 +66,12 @@ class Hit:
     kind: str = "paragraph"
     paragraph: int = 0
     characters: list[str] = field(default_factory=list)
+    # The citation ("¶ 3" where the passage has no heading) and the span in the file's
+    # own text (start/end index the review's text; they differ where HTML was turned
+    # into text).
+    label: str = ""
+    file_start: int = 0
+    file_end: int = 0
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -89,10 +109,103 @@ def _merge(spans) -> list[tuple[int, int]]:
     return merged
 
 
+def _possessive_end(text: str, start: int, end: int) -> int:
+    """Where a word ends without its possessive: "Reddick’s" is marked as "Reddick"."""
+    if end - start > 2 and text[end - 1] in "sS" and text[end - 2] in "'’ʼ＇":
+        return end - 2
+    if end - start > 1 and text[end - 1] in "'’ʼ＇":
+        return end - 1
+    return end
+
+
 def _walk(query):
     yield query
     for child in query.children() if hasattr(query, "children") else ():
         yield from _walk(child)
+
+
+def _phrase_class():
+    from whoosh import matching
+    from whoosh.query import Phrase, SpanNear2, Term
+    from whoosh.query.qcore import QueryError as WhooshQueryError
+
+    class ExactPhrase(Phrase):
+        """A phrase whose words stand exactly ``gaps`` positions apart (1 = side by side,
+        2 = one stop word between, as in "heart of darkness"). Whoosh's own phrase only
+        knows a slop, and the index once renumbered positions over stop words, so
+        "heart in the darkness" matched the phrase "heart of darkness"."""
+
+        def __init__(self, fieldname, words, gaps=None, boost=1.0, char_ranges=None):
+            super().__init__(fieldname, words, slop=1, boost=boost, char_ranges=char_ranges)
+            self.gaps = list(gaps) if gaps else [1] * (len(words) - 1)
+
+        def __eq__(self, other):
+            return super().__eq__(other) and getattr(other, "gaps", None) == self.gaps
+
+        def __hash__(self):
+            return super().__hash__() ^ hash(tuple(self.gaps))
+
+        def _and_query(self):
+            from whoosh import query as wq
+
+            return wq.And([Term(self.fieldname, w) for w in self.words])
+
+        def matcher(self, searcher, context=None):
+            fieldname = self.fieldname
+            if fieldname not in searcher.schema:
+                return matching.NullMatcher()
+            field = searcher.schema[fieldname]
+            if not field.format or not field.format.supports("positions"):
+                raise WhooshQueryError(f"Phrase search: {fieldname!r} field has no positions")
+            reader = searcher.reader()
+            if any((fieldname, w) not in reader for w in self.words):
+                return matching.NullMatcher()
+            q = Term(fieldname, self.words[0])
+            for w, gap in zip(self.words[1:], self.gaps, strict=True):
+                q = SpanNear2([q, Term(fieldname, w)], slop=gap, ordered=True, mindist=gap)
+            m = q.matcher(searcher, context)
+            if self.boost != 1.0:
+                m = matching.WrappingMatcher(m, boost=self.boost)
+            return m
+
+    return ExactPhrase
+
+
+_EXACT_PHRASE = None
+
+
+def ExactPhrase(fieldname, words, gaps=None, boost=1.0, char_ranges=None):  # noqa: N802
+    """Make an exact phrase query (the class is built on first use: Whoosh loads lazily)."""
+    global _EXACT_PHRASE
+    if _EXACT_PHRASE is None:
+        _EXACT_PHRASE = _phrase_class()
+    return _EXACT_PHRASE(fieldname, words, gaps=gaps, boost=boost, char_ranges=char_ranges)
+
+
+def _exact_phrases(query, qstring: str):
+    """Replace each parsed phrase by an :class:`ExactPhrase` with the gaps its words have in
+    the query itself (stop words keep their places, as in the index)."""
+    from whoosh import query as wq
+
+    from ballerina_tui.analysis import review_analyzer
+
+    analyzer = review_analyzer()
+
+    def fix(node):
+        if type(node) is not wq.Phrase or not node.words:
+            return node
+        ranges = node.char_ranges or []
+        gaps = None
+        if ranges and ranges[0][0] is not None and ranges[-1][1] is not None:
+            text = qstring[ranges[0][0] : ranges[-1][1]]
+            tokens = [(t.text, t.pos) for t in analyzer(text, positions=True)]
+            if [w for w, _ in tokens] == list(node.words):
+                gaps = [b - a for (_, a), (_, b) in zip(tokens, tokens[1:], strict=False)]
+        return ExactPhrase(
+            node.fieldname, node.words, gaps=gaps, boost=node.boost, char_ranges=node.char_ranges
+        )
+
+    return query.accept(fix)
 
 
 class Searcher:
@@ -108,7 +221,7 @@ class Searcher:
         )
 
         self.index = index
-        self.characters = index.characters
+        self._characters = None
         ix = index.ensure()
         self._searcher = ix.searcher()
         parser = QueryParser("text", ix.schema)
@@ -120,6 +233,22 @@ class Searcher:
         self._parser = parser
         self._lock = threading.Lock()
         self._fast = _PlainTermScorer()
+        self._vocabulary: list[str] | None = None
+
+    @property
+    def characters(self):
+        """The index's character cards, loaded when a query or a hit first needs them. A
+        broken ``characters.yaml`` is a note on the search, not a failed search."""
+        if self._characters is None:
+            from ballerina_tui.characters import CharactersError, CharacterSet
+
+            try:
+                self._characters = self.index.characters
+            except CharactersError as exc:
+                line = f":{exc.line}" if exc.line else ""
+                self._character_problem = f"{self.index.corpus.characters_path}{line}: {exc}"
+                self._characters = CharacterSet()
+        return self._characters
 
     def close(self) -> None:
         self._searcher.close()
@@ -133,16 +262,39 @@ class Searcher:
     # ------------------------------------------------------------------ parsing
 
     def _rewrite_characters(self, qstring: str, notes: list[str]) -> str:
+        """``character:NAME`` → the phrases of the matching cards' names (any of them).
+
+        Nothing about characters is indexed: cards can change (or be discovered in the
+        reviews) without a rebuild. With no matching card the name is searched as text."""
+
+        def quoted(form: str) -> str:
+            words = re.sub(r"[\"()]", " ", form).split()
+            return f'text:"{" ".join(words)}"' if len(words) > 1 else f"text:{words[0]}"
+
         def replace(match: re.Match) -> str:
             name = next(g for g in match.groups() if g is not None)
-            ids = self.characters.resolve(name)
-            if not ids:
+            ids = self.characters.resolve(name) if name.strip() else []
+            problem = getattr(self, "_character_problem", None)
+            if problem and problem not in notes:
+                notes.append(problem)
+            forms = [
+                f
+                for i in ids
+                for f in self.characters.get(i).names
+                if re.sub(r"[\"()]", " ", f).split()
+            ]
+            if ids and forms:
+                self._wanted_characters.update(ids)
+                unique = list(dict.fromkeys(quoted(f) for f in forms))
+                return unique[0] if len(unique) == 1 else "(" + " OR ".join(unique) + ")"
+            words = re.sub(r"[\"()]", " ", name).split()
+            if not words:
                 notes.append(f"no character called {name!r}")
-                return "characters:__none__"
-            if len(ids) == 1:
-                return f"characters:{ids[0]}"
-            return "(" + " OR ".join(f"characters:{i}" for i in ids) + ")"
+                return "rid:__no_character__"
+            notes.append(f"no character card called {name!r}; searching the text for it")
+            return quoted(" ".join(words))
 
+        self._wanted_characters: set[str] = set()
         return _CHARACTER_FIELD.sub(replace, qstring)
 
     def parse(self, qstring: str, notes: list[str] | None = None):
@@ -176,7 +328,115 @@ class Searcher:
                 raise QueryError(f"cannot parse query: {error}")
         if type(query).__name__ == "_NullQuery":
             raise QueryError("the query has no searchable words (only stop words or symbols?)")
+        query = _exact_phrases(query, rewritten)
+        query = self._word_forms(query, rewritten)
         return query, rewritten
+
+    # ------------------------------------------------------------------ word forms
+
+    def _word_forms(self, query, qstring: str):
+        """Each plain word of the text also matches its joined / split form and its family.
+
+        - ``old boy`` (two words side by side in the query) also matches the joined word
+          *oldboy* when the reviews use it: ``(old AND boy) OR oldboy``;
+        - ``oldboy`` also matches the phrase "old boy" when both halves are words of the
+          reviews: ``oldboy OR "old boy"``;
+        - a word's family (other stems with the same :func:`family_key`) is added with
+          :data:`FAMILY_BOOST`, so exact stems rank first.
+        All three look only at the index's term list (no document is read).
+        """
+        from whoosh import query as wq
+
+        from ballerina_tui.analysis import family_key
+
+        reader = self._searcher.reader()
+        analyzer = self._searcher.schema["text"].analyzer
+
+        def stems(word: str) -> list[str]:
+            return [t.text for t in analyzer(word)]
+
+        def typed(node) -> str | None:
+            start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+            if start is None or end is None:
+                return None
+            return qstring[start:end]
+
+        def family(term: str) -> list[str]:
+            key = family_key(term)
+            if len(key) < 4:
+                return []
+            found = []
+            for candidate in reader.expand_prefix("text", key):
+                candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
+                if (
+                    candidate != term
+                    and len(candidate) <= len(key) + FAMILY_SPREAD
+                    and family_key(candidate) == key
+                ):
+                    found.append(candidate)
+                if len(found) >= 8:
+                    break
+            return found
+
+        def split(word: str) -> list:
+            """Phrases of two words of the reviews that ``word`` splits into."""
+            out = []
+            if len(word) < 6 or not word.isalpha():
+                return out
+            for i in range(3, len(word) - 2):
+                left, right = stems(word[:i]), stems(word[i:])
+                if (
+                    len(left) == 1
+                    and len(right) == 1
+                    and ("text", left[0]) in reader
+                    and ("text", right[0]) in reader
+                ):
+                    out.append(ExactPhrase("text", [left[0], right[0]], gaps=[1]))
+            return out[:3]
+
+        def word(node):
+            if type(node) is not wq.Term or node.fieldname != "text" or node.boost != 1:
+                return node
+            alternatives = [node]
+            alternatives += [wq.Term("text", t, boost=FAMILY_BOOST) for t in family(node.text)]
+            text = typed(node)
+            if text:
+                alternatives += split(text.lower())
+            return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+        def expand(node):
+            if type(node) is wq.Term:
+                return word(node)
+            if type(node) is wq.And:
+                children = list(node.subqueries)
+                out = []
+                i = 0
+                while i < len(children):
+                    a = children[i]
+                    b = children[i + 1] if i + 1 < len(children) else None
+                    plain = b is not None and all(
+                        type(x) is wq.Term and x.fieldname == "text" and x.boost == 1
+                        for x in (a, b)
+                    )
+                    ta, tb = (typed(a), typed(b)) if plain else (None, None)
+                    if ta and tb and (ta + tb).isalpha():
+                        glued = stems((ta + tb).lower())
+                        if len(glued) == 1 and ("text", glued[0]) in reader:
+                            both = wq.And([word(a), word(b)])
+                            out.append(wq.Or([both, wq.Term("text", glued[0])]))
+                            i += 2
+                            continue
+                    out.append(expand(a))
+                    i += 1
+                return out[0] if len(out) == 1 else wq.And(out, boost=node.boost)
+            if type(node) in (wq.Or, wq.Not, wq.AndNot, wq.AndMaybe, wq.Require):
+                return node.apply(expand)
+            return node
+
+        try:
+            return expand(query)
+        except Exception:  # noqa: BLE001 - a looser match is a bonus, never a failure
+            return query
 
     # ------------------------------------------------------------------ searching
 
@@ -206,26 +466,25 @@ class Searcher:
 
     def _search(self, qstring: str, limit: int) -> SearchResult:
         notes: list[str] = []
-        query, parsed = self._parse(qstring, notes)
         self._refresh()
+        query, parsed = self._parse(qstring, notes)
         query = self._expand_fuzzy(query, parsed, notes)
         results = self._run(query, limit)
         corrected: str | None = None
-        if results.is_empty():
+        if len(results) < FEW_HITS:
             retry = self._retry(query, parsed, limit)
-            if retry is not None:
+            if retry is not None and len(retry[1]) > max(0, len(results)) * FEW_HITS_GAIN:
+                if len(results):
+                    notes.append(
+                        f"only {len(results)} passage(s) match {qstring!r}; "
+                        f"showing {retry[0]!r} instead"
+                    )
                 corrected, results = retry
-        wanted = {
-            t.text
-            for t in _walk(query)
-            if getattr(t, "fieldname", None) == "characters"
-            and isinstance(getattr(t, "text", None), str)
-        }
         spans = self._highlights(results)
         return SearchResult(
             query=qstring,
             corrected=corrected,
-            hits=[self._hit(h, wanted, spans.get(h.docnum, [])) for h in results],
+            hits=[self._hit(h, spans.get(h.docnum, [])) for h in results],
             total=len(results),
             notes=notes,
         )
@@ -250,31 +509,75 @@ class Searcher:
     def _highlights(self, results) -> dict[int, list[tuple[int, int]]]:
         """Where the query's words are in the text of each hit shown, by document number.
 
-        Read from the character positions the index keeps (``chars=True``), for the hits
-        shown only. Whoosh's own pinpoint highlighting needs ``terms=True`` (see
-        :meth:`_run`), and without it re-tokenises and marks the wrong words.
+        The index keeps no character offsets (they were a large part of its size and build
+        time): the text of the hits shown is tokenised again, a few milliseconds for 20
+        passages. A single word is marked wherever its stem occurs; a phrase only where
+        the whole phrase does.
         """
-        from whoosh.reading import TermNotFound
+        from whoosh import query as wq
 
-        docnums = sorted(hit.docnum for hit in results)
-        found: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
+        docnums = [hit.docnum for hit in results]
         if not docnums:
-            return found
+            return {}
         reader = self._searcher.reader()
-        terms = {t for f, t in results.q.existing_terms(reader, expand=True) if f == "text"}
-        for term in sorted(terms):
-            try:
-                matcher = reader.postings("text", term)
-            except TermNotFound:
-                continue
-            for docnum in docnums:
-                if matcher.is_active() and matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-                if matcher.id() == docnum:
-                    found[docnum].extend((s, e) for _, s, e in matcher.value_as("characters"))
-        return {d: _merge(spans) for d, spans in found.items()}
+        terms: set[str] = set()
+        phrases: list[tuple[list[str], list[int]]] = []
+
+        def collect(node):
+            if getattr(node, "fieldname", None) != "text":
+                for child in node.children() if hasattr(node, "children") else ():
+                    collect(child)
+                return
+            if isinstance(node, wq.Phrase):
+                gaps = getattr(node, "gaps", None) or [1] * (len(node.words) - 1)
+                phrases.append((list(node.words), list(gaps)))
+            elif isinstance(node, wq.Not):
+                return
+            else:
+                try:
+                    terms.update(
+                        t.decode("utf-8") if isinstance(t, bytes) else t
+                        for f, t in node.existing_terms(reader, expand=True)
+                        if f == "text"
+                    )
+                except Exception:  # noqa: BLE001 - a query Whoosh cannot list
+                    pass
+
+        collect(results.q)
+        analyzer = self._searcher.schema["text"].analyzer
+        found: dict[int, list[tuple[int, int]]] = {}
+        for docnum in docnums:
+            text = self._searcher.stored_fields(docnum).get("text", "")
+            tokens = [
+                (t.text, t.pos, t.startchar, _possessive_end(text, t.startchar, t.endchar))
+                for t in analyzer(text, positions=True, chars=True)
+            ]
+            spans = [(s, e) for w, _, s, e in tokens if w in terms]
+            if phrases:
+                by_pos = {p: (w, s, e) for w, p, s, e in tokens}
+                for words, gaps in phrases:
+                    for w, p, s, e in tokens:
+                        if w != words[0]:
+                            continue
+                        pos, marks, ok = p, [(s, e)], True
+                        for word, gap in zip(words[1:], gaps, strict=False):
+                            pos += gap
+                            got = by_pos.get(pos)
+                            if got is None or got[0] != word:
+                                ok = False
+                                break
+                            marks.append((got[1], got[2]))
+                        if ok:
+                            spans.extend(marks)
+            if self._wanted_characters:
+                # character: queries mark whole names ("Ian McShane"), as the cards say them.
+                spans.extend(
+                    (m.start, m.end)
+                    for m in self.characters.mentions(text)
+                    if m.character in self._wanted_characters
+                )
+            found[docnum] = _merge(spans)
+        return found
 
     def _refresh(self) -> None:
         """Pick up commits made since the searcher was opened (here or by another instance)."""
@@ -289,13 +592,13 @@ class Searcher:
     def _expand_fuzzy(self, query, qstring: str, notes: list[str]):
         """Replace each ``word~`` by the index terms it stands for, found over the whole index.
 
-        Whoosh expands a ``FuzzyTerm`` segment by segment against the field's *spelling*
-        words, which are unstemmed here, and then looks those up as stems: ``ankle~`` (stem
+        Whoosh expanded a ``FuzzyTerm`` segment by segment against the field's *spelling*
+        words, which were unstemmed, and then looked those up as stems: ``ankle~`` (stem
         ``ankl``) found nothing, ``mentr~`` found ``mentor`` but not ``mentors``, and what a
         query found changed when an incremental update added a segment. Here a fuzzy word
         matches every stem within the distance of its own stem, plus the stems of every
-        word of the reviews within the distance of the word as typed (``trainng~`` finds
-        *training*, so ``train``).
+        word of the reviews (``words.txt``) within the distance of the word as typed
+        (``trainng~`` finds *training*, so ``train``).
         """
         from whoosh import query as wq
         from whoosh.codec.base import Automata
@@ -329,12 +632,12 @@ class Searcher:
             prefix = node.prefixlength
             terms = within(node.fieldname, node.text, maxdist, prefix)
             start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
-            if field.separate_spelling() and start is not None and end is not None:
-                typed = list(field.spellable_words(qstring[start:end]))
+            if node.fieldname == "text" and start is not None and end is not None:
+                typed = [t.text for t in field.analyzer(qstring[start:end].lower())]
+                word = qstring[start:end].lower()
                 if len(typed) == 1:
-                    spelling = field.spelling_fieldname(node.fieldname)
-                    for word in within(spelling, typed[0], maxdist, prefix):
-                        for token in field.analyzer(word):
+                    for near in self._near_words(word, maxdist, prefix):
+                        for token in field.analyzer(near):
                             if (node.fieldname, token.text) in reader:
                                 terms.add(token.text)
             if not terms:
@@ -344,32 +647,85 @@ class Searcher:
 
         return query.accept(expand)
 
-    def _retry(self, query, qstring: str, limit: int):
-        """Retry a query that found nothing with each unknown word replaced by its nearest
-        words in the reviews (one edit for short words, two for longer ones).
+    def _words(self) -> list[str]:
+        if self._vocabulary is None:
+            self._vocabulary = self.index.vocabulary()
+        return self._vocabulary
 
-        Suggestions come from the unstemmed words of the reviews (Whoosh's spelling field),
-        so ``Demng`` finds ``Deming`` even though the index holds the stem ``deme``.
+    def _near_words(self, word: str, maxdist: int, prefix: int) -> list[str]:
+        """Words of the reviews within ``maxdist`` edits of ``word`` (first ``prefix``
+        letters fixed), found by walking a Levenshtein automaton over the sorted words."""
+        from bisect import bisect_left
+
+        from whoosh.automata.fsa import find_all_matches
+        from whoosh.automata.lev import levenshtein_automaton
+
+        words = self._words()
+        if not words or maxdist < 1:
+            return []
+
+        def first_at_least(text: str) -> str | None:
+            i = bisect_left(words, text)
+            return words[i] if i < len(words) else None
+
+        dfa = levenshtein_automaton(word, maxdist, min(prefix, len(word))).to_dfa()
+        return list(find_all_matches(dfa, first_at_least))
+
+    def _suggest(self, word: str, maxdist: int) -> list[str]:
+        reader = self._searcher.reader()
+        analyzer = self._searcher.schema["text"].analyzer
+        ranked = []
+        for dist in range(1, maxdist + 1):
+            for near in self._near_words(word, dist, 1):
+                if near == word or any(near == r for _, _, r in ranked):
+                    continue
+                stems = [t.text for t in analyzer(near)]
+                freq = sum(reader.doc_frequency("text", t) for t in stems)
+                ranked.append((dist, -freq, near))
+        return [near for _, _, near in sorted(ranked)[:4]]
+
+    def _retry(self, query, qstring: str, limit: int):
+        """Retry a query that found nothing or little with each unknown (or rare) word
+        replaced by its nearest words in the reviews (one edit for short words, two for
+        longer ones).
+
+        Suggestions come from the unstemmed words of the reviews (``words.txt``), so
+        ``Demng`` finds ``Deming`` even though the index holds the stem ``deme``; nearer
+        words first, then words in more passages.
         Returns ``(corrected query string, results)`` or ``None``.
         """
         from whoosh import query as wq
 
         analyzer = self._searcher.schema["text"].analyzer
         reader = self._searcher.reader()
-        corrector = self._searcher.corrector("text")
         replaced: list[tuple[int, int, str]] = []
 
         def fuzz(node):
             if type(node) is not wq.Term or node.fieldname not in ("text", "section"):
                 return node
+            own = 0
             if (node.fieldname, node.text) in reader:
-                return node
+                # A word of the reviews is replaced only when hits are few, and only by
+                # words in many more passages (a typo some reviewer made too).
+                if node.boost != 1:
+                    return node
+                own = reader.doc_frequency(node.fieldname, node.text)
             start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
             word = qstring[start:end] if start is not None and end is not None else node.text
             if len(word) < 3:
                 return node
             dist = 1 if len(word) <= 4 else 2
-            suggestions = corrector.suggest(word.lower(), limit=4, maxdist=dist, prefix=1)
+            suggestions = self._suggest(word.lower(), dist)
+            if own:
+                suggestions = [
+                    w
+                    for w in suggestions
+                    if all(
+                        t.text != node.text
+                        and reader.doc_frequency(node.fieldname, t.text) > own * FEW_HITS_GAIN
+                        for t in analyzer(w)
+                    )
+                ]
             stems = []
             for suggestion in suggestions:
                 stems.extend(t.text for t in analyzer(suggestion))
@@ -394,19 +750,8 @@ class Searcher:
             shown = shown[:start] + word + shown[end:]
         return shown, results
 
-    def _hit(self, hit, characters: set[str], spans: list[tuple[int, int]]) -> Hit:
+    def _hit(self, hit, spans: list[tuple[int, int]]) -> Hit:
         text = hit["text"]
-        if characters:
-            # character: queries match a keyword field; show where the text names them.
-            spans = _merge(
-                spans
-                + [
-                    (m.start, m.end)
-                    for m in self.characters.mentions(text)
-                    if m.character in characters
-                ]
-            )
-        chars = hit.get("characters") or ""
         return Hit(
             review=hit["rid"],
             handle=hit["handle"],
@@ -418,70 +763,109 @@ class Searcher:
             highlights=spans,
             kind=hit["kind"],
             paragraph=hit["paragraph"],
-            characters=[c for c in chars.split(",") if c],
+            label=hit.get("label") or hit["section"] or "\u2014",
+            file_start=hit.get("file_start", hit["start"]),
+            file_end=hit.get("file_end", hit["end"]),
+            # Who the passage names, from the cards as they are now (not indexed).
+            characters=self.characters.mentioned(text) if len(self.characters) else [],
         )
 
 
 class _PlainTermScorer:
-    """BM25F for the commonest queries, word AND word (OR word), without Whoosh's matchers.
+    """BM25F for queries of plain words of the text, without Whoosh's matchers.
 
     Whoosh's collector costs about 10 µs per matching passage in pure Python, and the
-    words every review of a film uses ("john wick") match half the passages of a large
-    folder. For a query that is only plain words of the text field, this scores the same
-    BM25F (Whoosh's formula, idf, average and per-passage field lengths) from posting
-    blocks decoded once per reader and kept in a small cache, and hands back a Whoosh
-    ``Results``: hits, ranking (ties to the lower document number, as Whoosh does) and
-    total are the same. Anything else, or any surprise from Whoosh's internals (this
-    reads whoosh-reloaded 2.7.5's block arrays, pinned exactly), goes the usual way.
+    words every review of a film uses match half the passages of a large folder. For a
+    query that is only words of the text field joined by AND / OR (with boosts: a word's
+    family and joined form come as ``word OR family^0.3``), this scores the same BM25F
+    (Whoosh's formula, idf, average and per-passage field lengths, sums over AND and OR)
+    from posting blocks decoded once per reader and kept in a small cache, and hands back
+    a Whoosh ``Results``: hits, ranking (ties to the lower document number, as Whoosh
+    does) and total are the same. Anything else, or any surprise from Whoosh's internals
+    (this reads whoosh-reloaded 2.7.5's block arrays, pinned exactly), goes the usual way.
     """
 
-    MAX_TERMS = 6
-    CACHED_TERMS = 32
+    MAX_TERMS = 32
+    CACHED_TERMS = 64
     B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F defaults, which the searcher uses
 
     def __init__(self) -> None:
         from collections import OrderedDict
 
         self._reader_id: int | None = None
-        self._postings: OrderedDict[str, dict[int, float]] = OrderedDict()
+        self._scores: OrderedDict[str, dict[int, float]] = OrderedDict()
         self._norms: list[float] | None = None
 
     @staticmethod
-    def plan(query) -> tuple[str, list[str]] | None:
+    def plan(query):
+        """The query as a tree of ``("term", text, boost)`` / ``("and"|"or", [..], boost)``,
+        or ``None`` when it is anything else."""
         from whoosh import query as wq
 
-        def plain(q) -> bool:
-            return type(q) is wq.Term and q.fieldname == "text" and q.boost == 1
+        count = 0
 
-        if plain(query):
-            return "and", [query.text]
-        if type(query) in (wq.And, wq.Or) and query.boost == 1:
-            children = query.subqueries
-            if 1 < len(children) <= _PlainTermScorer.MAX_TERMS and all(plain(c) for c in children):
-                return ("and" if type(query) is wq.And else "or"), [c.text for c in children]
-        return None
+        def node(q):
+            nonlocal count
+            if type(q) is wq.Term and q.fieldname == "text" and isinstance(q.text, str):
+                count += 1
+                return ("term", q.text, q.boost)
+            if type(q) in (wq.And, wq.Or) and q.subqueries:
+                children = [node(c) for c in q.subqueries]
+                if any(c is None for c in children):
+                    return None
+                return ("and" if type(q) is wq.And else "or", children, q.boost)
+            return None
+
+        tree = node(query)
+        if tree is None or count > _PlainTermScorer.MAX_TERMS:
+            return None
+        return tree
 
     def run(self, searcher, query, limit: int):
         plan = self.plan(query)
         if plan is None:
             return None
         try:
-            return self._score(searcher, query, *plan, limit)
+            return self._score(searcher, query, plan, limit)
         except (AttributeError, TypeError, IndexError):  # Whoosh's internals moved
             return None
 
     def _sync(self, reader) -> None:
         if id(reader) != self._reader_id:
             self._reader_id = id(reader)
-            self._postings.clear()
+            self._scores.clear()
             self._norms = None
 
-    def _term(self, reader, term: str) -> dict[int, float]:
+    def _lengths(self, reader) -> list[float]:
+        """The length part of BM25's denominator, per passage, as Whoosh computes it.
+
+        Read from each segment's one-byte length column in one piece (asking Whoosh
+        passage by passage took 0.2 s at 40,000 passages, on every start of the CLI)."""
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        b, k1 = self.B, self.K1
+        avgfl = self._avgfl or 1
+        table = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
+        norms: list[float] = []
+        for leaf, _offset in reader.leaf_readers():
+            count = leaf.doc_count_all()
+            column = leaf._perdoc._cached_reader(_lenfield("text"), LENGTHS_COLUMN)
+            if column is None:
+                norms.extend([table[0]] * count)
+                continue
+            have = min(column._count, count)
+            data = bytes(column._dbfile.get(column._basepos, have)) if have else b""
+            norms.extend(map(table.__getitem__, data))
+            norms.extend([table[0]] * (count - have))
+        return norms
+
+    def _term_scores(self, searcher, reader, term: str) -> dict[int, float]:
         from whoosh.matching.wrappers import FilterMatcher
 
-        if term in self._postings:
-            self._postings.move_to_end(term)
-            return self._postings[term]
+        if term in self._scores:
+            self._scores.move_to_end(term)
+            return self._scores[term]
         weights: dict[int, float] = {}
         for leaf, offset in reader.leaf_readers():
             if ("text", term) not in leaf:
@@ -501,55 +885,58 @@ class _PlainTermScorer:
                         weights[offset + docnum] = weight
                 matcher._i = n - 1
                 matcher.next()
-        self._postings[term] = weights
-        if len(self._postings) > self.CACHED_TERMS:
-            self._postings.popitem(last=False)
-        return weights
+        idf = searcher.idf("text", term)
+        k1_plus = self.K1 + 1
+        norms = self._norms
+        scores = {d: idf * ((tf * k1_plus) / (tf + norms[d])) for d, tf in weights.items()}
+        self._scores[term] = scores
+        if len(self._scores) > self.CACHED_TERMS:
+            self._scores.popitem(last=False)
+        return scores
 
-    def _score(self, searcher, query, mode: str, terms: list[str], limit: int):
+    def _eval(self, searcher, reader, node) -> dict[int, float]:
+        kind, body, boost = node
+        if kind == "term":
+            scores = self._term_scores(searcher, reader, body)
+        else:
+            parts = [self._eval(searcher, reader, child) for child in body]
+            if kind == "and":
+                keys = set(min(parts, key=len))
+                for part in parts:
+                    keys &= part.keys()
+                scores = {d: 0.0 for d in sorted(keys)}
+            else:
+                scores = {}
+            for part in parts:
+                if kind == "and":
+                    for d in scores:
+                        scores[d] += part[d]
+                else:
+                    for d, v in part.items():
+                        scores[d] = scores.get(d, 0.0) + v
+        if boost != 1:
+            scores = {d: v * boost for d, v in scores.items()}
+        return scores
+
+    def _score(self, searcher, query, plan, limit: int):
         import heapq
-        from itertools import repeat
-        from operator import add, neg
 
         from whoosh.searching import Results
 
         reader = searcher.reader()
         self._sync(reader)
         if self._norms is None:
-            # The length part of BM25's denominator, per passage, as Whoosh computes it.
-            b, k1 = self.B, self.K1
-            avgfl = searcher.avg_field_length("text") or 1
-            self._norms = [
-                k1 * ((1 - b) + b * reader.doc_field_length(d, "text", 0) / avgfl)
-                for d in range(reader.doc_count_all())
-            ]
-        terms = list(dict.fromkeys(terms))
-        postings = [self._term(reader, t) for t in terms]
-        if mode == "and":
-            matched = set(postings[0])
-            for weights in postings[1:]:
-                matched &= weights.keys()
-        else:
-            matched = set().union(*postings)
-        if not matched:
+            self._avgfl = searcher.avg_field_length("text")
+            self._norms = self._lengths(reader)
+        scores = self._eval(searcher, reader, plan)
+        if not scores:
             empty = Results(searcher, query, [], docset=set())
             empty._total = 0
             return empty
-        docs = sorted(matched)
-        norms = list(map(self._norms.__getitem__, docs))
-        k1_plus = self.K1 + 1
-        totals: list[float] | None = None
-        for term, weights in zip(terms, postings, strict=True):
-            idf = searcher.idf("text", term)
-            tfs = map(weights.get, docs, repeat(0.0))
-            part = [
-                idf * ((tf * k1_plus) / (tf + norm)) for tf, norm in zip(tfs, norms, strict=True)
-            ]
-            totals = part if totals is None else list(map(add, totals, part))
-        best = heapq.nlargest(limit, zip(totals, map(neg, docs), strict=True))
-        top_n = [(s, -negative) for s, negative in best]
-        results = Results(searcher, query, top_n, docset=matched)
-        results._total = len(matched)  # what Whoosh's collector would have counted
+        best = heapq.nlargest(limit, ((v, -d) for d, v in scores.items()))
+        top_n = [(v, -negative) for v, negative in best]
+        results = Results(searcher, query, top_n, docset=set(scores))
+        results._total = len(scores)  # what Whoosh's collector would have counted
         return results
 
 

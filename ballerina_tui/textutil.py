@@ -87,6 +87,8 @@ _LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n"})
 def normalize_newlines(text: str) -> str:
     """``\\r\\n``, ``\\r`` and U+0085 (NEXT LINE) become ``\\n``."""
     return text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+
+
 def has_invisible(text: str) -> bool:
     """True when ``text`` holds a character :func:`display_safe` would replace."""
     return any(ord(ch) in _DISPLAY_TABLE for ch in text)

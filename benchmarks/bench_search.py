@@ -9,8 +9,8 @@ a fixed seed, written as ``.md`` files with front matter and sections into a tem
 folder. Everything (indexes, caches, the FTS5 database) lives in that temporary folder.
 
 Figures:
-- build: ``ReviewIndex.ensure()`` on an empty cache (passage extraction, character
-  mentions, Whoosh writer, manifest) and, for FTS5, inserting the same passages into an
+- build: ``ReviewIndex.ensure()`` on an empty cache (passage extraction, Whoosh
+  writer, words list, manifest) and, for FTS5, inserting the same passages into an
   on-disk table (``porter unicode61 remove_diacritics 2``) and committing.
 - latency: ``Searcher.search()`` with highlights on a warm searcher, every query of the
   set ``--rounds`` times after one warm-up round; p50/p95 over all calls. FTS5 runs the

@@ -199,7 +199,7 @@ def test_unknown_character_is_a_warning(shared_cache):
     proc = cli("search", "--json", "character:nobody", cache=shared_cache)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["hits"] == []
-    assert "warning: no character called 'nobody'" in proc.stderr
+    assert "warning: no character card called 'nobody'; searching the text for it" in proc.stderr
 
 
 # --------------------------------------------------------------------------- index

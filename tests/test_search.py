@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from whoosh.lang.porter import stem
 
+from ballerina_tui.analysis import family_key
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.index import ReviewIndex
 from ballerina_tui.search import MAX_QUERY_CHARS, QueryError, Searcher, SearchResult, search
@@ -89,8 +90,11 @@ def check_result(searcher: Searcher, result: SearchResult, matches) -> None:
 
 
 def same_words(query: str):
+    """A highlight is a word of the query: the same stem, or (the looser match ranked below
+    it) a stem of the same word family, e.g. *choreographed* for ``choreography``."""
     wanted = query_words(query)
-    return lambda fragment: norm(fragment) in wanted
+    families = {family_key(w) for w in wanted}
+    return lambda fragment: norm(fragment) in wanted or family_key(norm(fragment)) in families
 
 
 def run(searcher: Searcher, query: str, matches=None, **kwargs) -> SearchResult:
@@ -353,10 +357,14 @@ def test_character_combined_with_words(bundled):
     assert [h.review for h in result.hits] == ["breakdown"]
 
 
-def test_unknown_character_is_a_note_not_an_error(bundled):
+def test_unknown_character_falls_back_to_the_text_and_says_so(bundled):
     result = bundled.search("character:nobody")
     assert result.hits == []
-    assert result.notes == ["no character called 'nobody'"]
+    assert result.notes == ["no character card called 'nobody'; searching the text for it"]
+    # A name with no card that the reviews do use is found in the text.
+    result = run(bundled, "character:Deming")
+    assert [h.review for h in result.hits] == ["critic"]
+    assert result.notes == ["no character card called 'Deming'; searching the text for it"]
 
 
 def test_character_word_matching_several(bundled):
