@@ -182,6 +182,7 @@ def test_claims_json_has_exactly_the_documented_shape(bundled):
         "shared_with",
         "unique",
         "contradicts",
+        "near",
     }
     texts = {r.id: r.text for r in corpus.reviews}
     groups = {g["id"]: g for g in data["groups"]}
@@ -194,8 +195,21 @@ def test_claims_json_has_exactly_the_documented_shape(bundled):
         assert set(claim["shared_with"]) == set(group["reviews"]) - {claim["review"]}
         assert claim["unique"] == (not claim["shared_with"])
         assert set(claim["contradicts"]) <= claim_ids
+        near = claim["near"]
+        assert len(near) <= 3
+        assert [n["score"] for n in near] == sorted((n["score"] for n in near), reverse=True)
+        for n in near:
+            assert set(n) == {"claim", "score"}
+            assert analysis.claim(n["claim"]).review != claim["review"]
+    linked = 0
     for group in data["groups"]:
-        assert set(group) == {"id", "claims", "reviews"}
+        assert set(group) == {"id", "claims", "reviews", "links"}
+        for link in group["links"]:
+            assert {link["a"], link["b"]} <= set(group["claims"])
+            assert {"score", "lexical", "dense", "names", "numbers", "aspects"} <= set(link)
+            linked += 1
+    # Every group of n claims from several reviews was made by links the JSON shows.
+    assert linked >= sum(1 for g in data["groups"] if len(g["reviews"]) > 1)
 
 
 def test_contradictions_are_symmetric(bundled):

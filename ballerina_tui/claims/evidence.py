@@ -356,6 +356,36 @@ class _Aligner:
             sim *= self.MISSING_NAME
         return sim
 
+    def candidate_pairs_in_memory(self, rep: list[int]) -> dict[tuple[int, int], float]:
+        """:meth:`candidate_pairs` without an index: posting lists built from the features."""
+        holders_of: dict[str, list[int]] = {}
+        for i in sorted(set(rep)):
+            for term in self.features[i].terms:
+                if self.df.get(term, 0) >= 2:
+                    holders_of.setdefault(term, []).append(i)
+        return self._pairs_from_holders(holders_of.items(), rep)
+
+    def _pairs_from_holders(self, items, rep: list[int]) -> dict[tuple[int, int], float]:
+        reps = sorted(set(rep))
+        cap = max(12, int(len(reps) ** 0.5 * 2))
+        reviews_of: dict[int, set[str]] = {}
+        for i, claim in enumerate(self.claims):
+            reviews_of.setdefault(rep[i], set()).add(claim.review)
+        shared: dict[tuple[int, int], float] = {}
+        for term, found in items:
+            holders = sorted({rep[i] for i in found})
+            if len(holders) < 2 or len(holders) > cap:
+                continue
+            weight = self.weights[term]
+            for x, a in enumerate(holders):
+                ra = reviews_of[a]
+                for b in holders[x + 1 :]:
+                    rb = reviews_of[b]
+                    if len(ra) == 1 and ra == rb:
+                        continue  # two claims of one review: not a match across reviews
+                    shared[(a, b)] = shared.get((a, b), 0.0) + weight
+        return shared
+
     def candidate_pairs(
         self, ix, passages_of: dict[int, list[int]], rep: list[int]
     ) -> dict[tuple[int, int], float]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ballerina_tui.claims.candidates import dense_candidates, embed_claims, nearest
 from ballerina_tui.claims.conflicts import _find_conflicts
 from ballerina_tui.claims.evidence import _Aligner, _passage_map
+from ballerina_tui.claims.grouping import Scorer, cluster
 from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, _UnionFind
+from ballerina_tui.claims.scoring import PARAMS, Params
 from ballerina_tui.claims.segmenting import segment_review
 from ballerina_tui.corpus import Corpus
 from ballerina_tui.progress import ProgressFn
@@ -19,18 +22,8 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"\w+", fold(text)))
 
 
-def analyze(corpus: Corpus, index=None, *, progress: ProgressFn | None = None) -> ClaimAnalysis:
-    """Segment every review into claims, align them across reviews and flag conflicts.
-
-    ``progress`` is called as ``progress("claims", done, total)`` and may raise
-    :class:`~ballerina_tui.progress.Cancelled` to stop the analysis."""
-    from ballerina_tui.index import ReviewIndex
-
-    if index is None:
-        index = ReviewIndex(corpus)
-    ix = index.ensure(progress=progress)
-    characters = index.characters
-
+def build_claims(corpus: Corpus, characters, progress: ProgressFn | None = None) -> list[Claim]:
+    """Every claim of every review, in reading order."""
     claims: list[Claim] = []
     total = len(corpus.reviews)
     for done, review in enumerate(corpus.reviews):
@@ -49,9 +42,75 @@ def analyze(corpus: Corpus, index=None, *, progress: ProgressFn | None = None) -
                     paragraph=paragraph,
                 )
             )
+    return claims
+
+
+def analyze(
+    corpus: Corpus,
+    index=None,
+    *,
+    progress: ProgressFn | None = None,
+    params: Params | None = None,
+    extra_key: str = "",
+    cache: bool = True,
+) -> ClaimAnalysis:
+    """Segment every review into claims, link them across reviews and flag conflicts.
+
+    ``progress`` is called as ``progress("claims", done, total)`` and may raise
+    :class:`~ballerina_tui.progress.Cancelled` to stop the analysis. The result is cached
+    on disk (see :mod:`.cache`), keyed by the reviews, the characters, the engine version
+    and ``extra_key``; ``cache=False`` neither reads nor writes it."""
+    from ballerina_tui.claims import cache as disk_cache
+    from ballerina_tui.index import ReviewIndex
+
+    if index is None:
+        index = ReviewIndex(corpus)
+    key = None
+    if cache and params is None:
+        key = disk_cache.key_for(corpus, index.characters, extra_key)
+        cached = disk_cache.load(key, corpus)
+        if cached is not None:
+            total = len(corpus.reviews)
+            report_progress(progress, "claims", total, total)
+            return cached
+    ix = index.ensure(progress=progress)
+    claims = build_claims(corpus, index.characters, progress)
+    total = len(corpus.reviews)
+    state = link_claims(claims, index.characters, params or PARAMS, ix=ix, progress=progress)
+    conflicts = _find_conflicts(claims, state.aligner, state.lexical, state.uf, state.rep)
+    analysis = _assemble(corpus, claims, state.uf, conflicts)
+    analysis.attach(state.near, state.scorer, state.linked)
+    report_progress(progress, "claims", total, total)
+    if key is not None:
+        disk_cache.store(key, analysis)
+    return analysis
+
+
+class LinkState:
+    """What linking leaves behind: groups, per-pair evidence, nearest candidates."""
+
+    def __init__(self, aligner, scorer, uf, rep, lexical, near, linked) -> None:
+        self.aligner = aligner
+        self.scorer = scorer
+        self.uf = uf
+        self.rep = rep
+        self.lexical = lexical  # (a, b) -> lexical similarity, candidate pairs only
+        self.near = near  # claim index -> [(other index, score)], best first
+        self.linked = linked  # (a, b) -> score of each link made
+
+
+def link_claims(
+    claims: list[Claim],
+    characters,
+    params: Params,
+    *,
+    ix=None,
+    progress: ProgressFn | None = None,
+    dense: bool = True,
+) -> LinkState:
+    """Features, candidates, scores and groups of ``claims`` (no conflicts)."""
     aligner = _Aligner(claims, characters)
     uf = _UnionFind(len(claims))
-
     # Word-for-word the same claim (a review that copies another): same group at once.
     first_of: dict[str, int] = {}
     for i, claim in enumerate(claims):
@@ -60,72 +119,23 @@ def analyze(corpus: Corpus, index=None, *, progress: ProgressFn | None = None) -
             uf.union(first_of[key], i)
         else:
             first_of[key] = i
-
     rep = [uf.find(i) for i in range(len(claims))]
-    shared = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
-    scored = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
-    _cluster(claims, scored, uf)
-
-    conflicts = _find_conflicts(claims, aligner, scored, uf, rep)
-    report_progress(progress, "claims", total, total)
-    return _assemble(corpus, claims, uf, conflicts)
-
-
-def _cluster(claims: list[Claim], scored: dict[tuple[int, int], float], uf: _UnionFind) -> None:
-    """Group claims that assert the same thing.
-
-    Pairs are taken from the most similar down. Two groups merge only when the pair that
-    joins them is above :attr:`_Aligner.SAME` *and* every pair of claims across the two
-    groups (from different reviews) is above :attr:`_Aligner.FLOOR`: one loose resemblance
-    cannot chain two unrelated claims together, as plain single-link grouping would.
-    Claims already in one group (word-for-word copies) stay together.
-    """
-    members: dict[int, list[int]] = {}
-    for i in range(len(claims)):
-        members.setdefault(uf.find(i), []).append(i)
-    # One representative per word-for-word group keeps the checks small on copied text.
-    rep_sim: dict[tuple[int, int], float] = {}
-    for (a, b), sim in scored.items():
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb:
-            continue
-        key = (ra, rb) if ra < rb else (rb, ra)
-        if sim > rep_sim.get(key, 0.0):
-            rep_sim[key] = sim
-    reps = {root: [root] for root in members}
-    review_of = {root: {claims[i].review for i in idx} for root, idx in members.items()}
-    # Each claim is compared only with its closest claim in each other review.
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    for (ra, rb), sim in rep_sim.items():
-        for x, y in ((ra, rb), (rb, ra)):
-            for review in review_of[y]:
-                if sim > best.get((x, review), (0.0, -1))[0]:
-                    best[(x, review)] = (sim, y)
-    keep = {(min(x, y), max(x, y)) for (x, _r), (_s, y) in best.items()}
-    for (ra, rb), sim in sorted(rep_sim.items(), key=lambda item: -item[1]):
-        if sim < _Aligner.SAME:
-            break
-        if (ra, rb) not in keep:
-            continue
-        ga, gb = uf.find(ra), uf.find(rb)
-        if ga == gb:
-            continue
-        ok = True
-        for x in reps[ga]:
-            for y in reps[gb]:
-                if review_of[x] & review_of[y] and len(review_of[x] | review_of[y]) == 1:
-                    continue  # the same review twice: nothing to compare
-                key = (x, y) if x < y else (y, x)
-                if rep_sim.get(key, 0.0) < _Aligner.FLOOR:
-                    ok = False
-                    break
-            if not ok:
-                break
-        if not ok:
-            continue
-        uf.union(ga, gb)
-        root = uf.find(ga)
-        reps[root] = reps.pop(ga, []) + reps.pop(gb, []) if root in (ga, gb) else reps[root]
+    vectors = None
+    if dense and claims:
+        vectors = embed_claims([c.text for c in claims])
+    scorer = Scorer(claims, aligner, vectors, params)
+    if ix is not None:
+        shared = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
+    else:
+        shared = aligner.candidate_pairs_in_memory(rep)
+    lexical = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
+    pairs = set(lexical)
+    if vectors is not None:
+        pairs |= dense_candidates(claims, rep, vectors)
+    scored = {pair: scorer.score(*pair, lexical=lexical.get(pair)) for pair in pairs}
+    near = nearest(claims, scored)
+    linked = cluster(claims, scored, uf, scorer, params)
+    return LinkState(aligner, scorer, uf, rep, lexical, near, linked)
 
 
 def _assemble(
