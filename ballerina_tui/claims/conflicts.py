@@ -2,8 +2,80 @@
 
 from __future__ import annotations
 
+import re
+
 from ballerina_tui.claims.evidence import ENTITY, _Aligner, _Features
 from ballerina_tui.claims.model import Claim, Conflict, _UnionFind
+
+# "might appear", "word on the street is", "rumoured": a claim made as a possibility.
+_HEDGE = re.compile(
+    r"(?i)\b(?:might|possibly|perhaps|rumou?r(?:ed|s)?|reportedly|allegedly"
+    r"|speculat\w*|word on the street|is said to|are said to|expected to"
+    r"|supposedly)\b"
+)
+# Quantities two claims can give different values for. Personal ratings ("my vote is 7",
+# "I give it 9/10") are opinions, never contradictions, and are left out.
+_RATING = re.compile(r"(?i)\b(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(10|5|100|4)\b")
+_RUNTIME = re.compile(
+    r"(?i)(?<!first )(?<!last )(?<!final )(?<!many )\b(\d+)\s*(?:minutes|mins?\b|-minute)"
+)
+# A year is a value of the same quantity only when both claims say what happened in it.
+_EVENT = re.compile(
+    r"(?i)\b(?:released?|release|premiered?|came out|made in|filmed|shot in|opened|set in"
+    r"|won|debuted)\b"
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b(?!['\u2019]?s\b)")
+_PERSONAL = re.compile(r"(?i)\b(?:i|my|me|i'd|i'll|i’d|i’ll)\b")
+_ROLE = re.compile(
+    r"\b(directed|written|produced|scored|composed|raised|trained|played|shot|edited|narrated"
+    r"|voiced)\s+by\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
+)
+
+
+def quantities(text: str) -> dict[str, set[str]]:
+    """The rating, runtime and year values a claim states (not personal ratings)."""
+    out: dict[str, set[str]] = {}
+    if not _PERSONAL.search(text):
+        for m in _RATING.finditer(text):
+            out.setdefault("rating", set()).add(f"{float(m.group(1)):g}/{m.group(2)}")
+    for m in _RUNTIME.finditer(text):
+        out.setdefault("runtime", set()).add(f"{m.group(1)} minutes")
+    if _EVENT.search(text):
+        for m in _YEAR.finditer(text):
+            out.setdefault("year", set()).add(m.group(1))
+    return out
+
+
+def roles(text: str) -> list[tuple[str, str, frozenset[str]]]:
+    """ "O'Malley is voiced by X" -> [("voiced", "X", {"o'malley"})]: the role, who holds
+    it, and the words just before it (what or whom the role is about)."""
+    out = []
+    for m in _ROLE.finditer(text):
+        before = re.findall(r"[\w’']+", text[max(0, m.start() - 40) : m.start()])[-3:]
+        about = frozenset(w.casefold() for w in before if len(w) > 3 and w.casefold() not in _SMALL)
+        out.append((m.group(1), m.group(2), about))
+    return out
+
+
+_SMALL = frozenset("that this with which whose were have been also film movie".split())
+_MODAL = re.compile(
+    r"(?i)\b(?:might|possibly|perhaps|supposedly|reportedly|allegedly)\s+"
+    r"(?:have\s+|be\s+|been\s+)*([A-Za-z][\w’']*)"
+)
+
+
+def _hedge_on_same_thing(hedged: str, other: str, other_terms: set[str], stem) -> bool:
+    """The hedge bears on what the other claim states: the verb after the hedge is one the
+    other uses, and a name just before the hedge (its subject) is named in the other too."""
+    m = _MODAL.search(hedged)
+    if m is None:
+        return False
+    verbs = {t.text for t in stem(m.group(1))}
+    if not verbs & other_terms:
+        return False
+    before = re.findall(r"[\w’']+", hedged[max(0, m.start() - 30) : m.start()])[-3:]
+    names = [w for w in before if w[:1].isupper()]
+    return all(name.casefold() in other.casefold() for name in names)
 
 
 def _same_subject(fa: _Features, fb: _Features) -> bool:
@@ -25,6 +97,10 @@ def _find_conflicts(
     scored: dict[tuple[int, int], float],
     uf: _UnionFind,
     rep: list[int],
+    combined: dict[tuple[int, int], float] | None = None,
+    scorer=None,
+    mutual: float = 1.0,
+    direct: set[tuple[int, int]] | frozenset = frozenset(),
 ) -> list[Conflict]:
     """Pairs of claims in different reviews that cannot both be true.
 
@@ -38,8 +114,49 @@ def _find_conflicts(
     names = aligner.names
     denials: list[tuple[int, int, str]] = []
     found: dict[tuple[int, int], str] = {}
-    for (a, b), sim in scored.items():
+    combined = combined or {}
+    quantity = {}
+    role = {}
+
+    def related(a: int, b: int) -> bool:
+        """Linked, or about the same aspect: only these can contradict each other."""
+        if uf.find(a) == uf.find(b) or combined.get((a, b), 0.0) >= mutual:
+            return True
+        if scored.get((a, b), 0.0) >= aligner.NEGATION:
+            return True  # close enough in words to be about the same thing
+        return scorer is not None and bool(scorer.aspects[a] & scorer.aspects[b])
+
+    for a, b in sorted(set(scored) | set(combined)):
+        sim = scored.get((a, b), 0.0)
         fa, fb = features[a], features[b]
+        if not related(a, b):
+            continue
+        # Linked: the engine linked these two directly (not merely through a group).
+        linked = (a, b) in direct
+        for i in (a, b):
+            if i not in quantity:
+                quantity[i] = quantities(claims[i].text)
+                role[i] = roles(claims[i].text)
+        if linked and fa.negated == fb.negated:
+            hedged = [bool(_HEDGE.search(claims[i].text)) for i in (a, b)]
+            if hedged[0] != hedged[1]:
+                h, o = (a, b) if hedged[0] else (b, a)
+                if _hedge_on_same_thing(
+                    claims[h].text, claims[o].text, features[o].terms, aligner.stem
+                ):
+                    found[(a, b)] = "stated as fact in one, only as a possibility in the other"
+                    continue
+        clash = _quantity_clash(quantity[a], quantity[b], linked) if linked else ""
+        if clash:
+            found[(a, b)] = clash
+            continue
+        for verb, who, about in role[a] if linked else ():
+            for verb_b, other, about_b in role[b]:
+                if verb_b == verb and about & about_b and not _same_name(who, other):
+                    found[(a, b)] = f"different people {verb} by: {who} / {other}"
+                    break
+        if (a, b) in found:
+            continue
         same_people = _same_subject(fa, fb)
         if fa.negated != fb.negated and same_people:
             neg, pos = (a, b) if fa.negated else (b, a)
@@ -70,13 +187,6 @@ def _find_conflicts(
                 f"different people for the same thing: {names.get(x, x)} / {names.get(y, y)}"
             )
             continue
-        if sim < aligner.SAME:
-            continue
-        if fa.numbers and fb.numbers and not (fa.numbers & fb.numbers):
-            found[(a, b)] = (
-                f"different numbers for the same thing: {', '.join(sorted(fa.numbers))} "
-                f"vs {', '.join(sorted(fb.numbers))}"
-            )
     # "They don't fight. They don't team up.": a run of plain denials about the same subject
     # in one paragraph is one statement of non-involvement; what contradicts one denial
     # contradicts its neighbours too.
@@ -112,3 +222,23 @@ def _find_conflicts(
             if claims[x].review != claims[y].review:
                 out.setdefault((min(x, y), max(x, y)), reason)
     return [Conflict(claims[a].id, claims[b].id, reason) for (a, b), reason in sorted(out.items())]
+
+
+def _quantity_clash(qa: dict[str, set[str]], qb: dict[str, set[str]], linked: bool) -> str:
+    """Two values for the same quantity: a rating, a runtime, or (linked claims) a year."""
+    for kind in ("rating", "runtime", "year"):
+        va, vb = qa.get(kind), qb.get(kind)
+        if not va or not vb or va & vb or len(va) > 1 or len(vb) > 1:
+            continue
+        if kind == "year" and not linked:
+            continue  # two years in claims about one aspect are usually two events
+        (x,), (y,) = va, vb
+        return f"different {kind}: {x} / {y}"
+    return ""
+
+
+def _same_name(x: str, y: str) -> bool:
+    """ "Jules Dassin" and "Dassin" are one person: one name ends the other."""
+    wx, wy = x.casefold().split(), y.casefold().split()
+    short, long = sorted((wx, wy), key=len)
+    return long[-len(short) :] == short or wx[-1:] == wy[-1:]

@@ -185,6 +185,7 @@ class _Aligner:
         self.kinds = {c.id: c.kind for c in characters}
         stem = review_analyzer()
         content = claim_analyzer(FUNCTION_WORDS)
+        self.stem = content
         plain = plain_analyzer()
         self.features: list[_Features] = []
         context: list[str] = []  # entities the current section is talking about

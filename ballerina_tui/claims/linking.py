@@ -77,7 +77,17 @@ def analyze(
     claims = build_claims(corpus, index.characters, progress)
     total = len(corpus.reviews)
     state = link_claims(claims, index.characters, params or PARAMS, ix=ix, progress=progress)
-    conflicts = _find_conflicts(claims, state.aligner, state.lexical, state.uf, state.rep)
+    conflicts = _find_conflicts(
+        claims,
+        state.aligner,
+        state.lexical,
+        state.uf,
+        state.rep,
+        state.scored,
+        state.scorer,
+        (params or PARAMS).mutual,
+        set(state.linked),
+    )
     analysis = _assemble(corpus, claims, state.uf, conflicts)
     analysis.attach(state.near, state.scorer, state.linked)
     report_progress(progress, "claims", total, total)
@@ -89,7 +99,8 @@ def analyze(
 class LinkState:
     """What linking leaves behind: groups, per-pair evidence, nearest candidates."""
 
-    def __init__(self, aligner, scorer, uf, rep, lexical, near, linked) -> None:
+    def __init__(self, aligner, scorer, uf, rep, lexical, near, linked, scored=None) -> None:
+        self.scored = scored or {}  # (a, b) -> combined score, every candidate pair
         self.aligner = aligner
         self.scorer = scorer
         self.uf = uf
@@ -135,7 +146,7 @@ def link_claims(
     scored = {pair: scorer.score(*pair, lexical=lexical.get(pair)) for pair in pairs}
     near = nearest(claims, scored)
     linked = cluster(claims, scored, uf, scorer, params)
-    return LinkState(aligner, scorer, uf, rep, lexical, near, linked)
+    return LinkState(aligner, scorer, uf, rep, lexical, near, linked, scored)
 
 
 def _assemble(

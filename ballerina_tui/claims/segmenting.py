@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ballerina_tui.claims.refining import join_fragments, split_inline_names, split_parenthetical
 from ballerina_tui.corpus import Review
 from ballerina_tui.textutil import word_count
 
@@ -281,10 +282,29 @@ def segment_review(review: Review) -> list[tuple[int, int, str, int]]:
             if word_count(block_text) >= 2 and not block_text.rstrip().endswith("?"):
                 spans.append((block.start, block.end, block.section, block.index))
             continue
-        for s, e in sentence_spans(text, block.start, block.end):
-            if not is_claim_text(text[s:e]):
-                continue
+        pieces: list[tuple[int, int, int, bool]] = []
+        for n, (s, e) in enumerate(sentence_spans(text, block.start, block.end)):
+            sentence = text[s:e]
+            if word_count(sentence) >= MIN_CLAIM_WORDS and not is_claim_text(sentence):
+                continue  # a question, a lead-in, a call to action
             for cs, ce in clause_spans(text, s, e):
-                if is_claim_text(text[cs:ce]):
-                    spans.append((cs, ce, block.section, block.index))
+                pieces.extend(_refine(text, cs, ce, n))
+        for s, e in join_fragments(pieces, text):
+            names = {(ps, pe) for ps, pe, _n, keep in pieces if keep}
+            if (s, e) in names or is_claim_text(text[s:e]):
+                spans.append((s, e, block.section, block.index))
     return spans
+
+
+def _refine(text: str, start: int, end: int, n: int) -> list[tuple[int, int, int, bool]]:
+    """A clause's bracketed fact and inline names as claims of their own."""
+    out: list[tuple[int, int, int, bool]] = []
+    parts = split_parenthetical(text, start, end)
+    for k, (s, e) in enumerate(parts):
+        if k:
+            out.append((s, e, n, True))
+            continue
+        names = split_inline_names(text, s, e)
+        for j, (ns, ne) in enumerate(names):
+            out.append((ns, ne, n, len(names) > 1 and j > 0))
+    return out
