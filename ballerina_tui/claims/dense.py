@@ -61,10 +61,16 @@ class _Model:
         vocab = self.table.shape[0]
         for lo in range(0, len(texts), batch):
             encoded = self.tokenizer.encode_batch(texts[lo : lo + batch], add_special_tokens=False)
-            for k, enc in enumerate(encoded):
-                ids = [i for i in enc.ids if 0 <= i < vocab]
-                if ids:
-                    out[lo + k] = self.table[ids].mean(axis=0)
+            rows = [[i for i in enc.ids if 0 <= i < vocab] for enc in encoded]
+            lengths = np.array([len(r) for r in rows])
+            ids = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=lengths.sum())
+            if not len(ids):
+                continue
+            # Mean of each text's token vectors in one pass: sums at the row starts.
+            starts = np.r_[0, np.cumsum(lengths)[:-1]]
+            nonempty = lengths > 0
+            sums = np.add.reduceat(self.table[ids], starts[nonempty], axis=0)
+            out[lo + np.flatnonzero(nonempty)] = sums / lengths[nonempty, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         out /= norms

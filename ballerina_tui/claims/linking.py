@@ -143,7 +143,7 @@ def link_claims(
     pairs = set(lexical)
     if vectors is not None:
         pairs |= dense_candidates(claims, rep, vectors)
-    scored = {pair: scorer.score(*pair, lexical=lexical.get(pair)) for pair in pairs}
+    scored = scorer.score_many(sorted(pairs), lexical)
     near = nearest(claims, scored)
     linked = cluster(claims, scored, uf, scorer, params)
     return LinkState(aligner, scorer, uf, rep, lexical, near, linked, scored)
