@@ -27,10 +27,10 @@ from ballerina_tui.index import ReviewIndex
 from .claims_eval import evaluate
 
 # Floors for the labelled set (tests/data/claims_labelled.yaml). Measured at the time of
-# writing: unique F1 0.778 (P 0.875, R 0.700), shared-link recall 0.779, 3 of 10
-# contradictions. A change that drops below these is a regression.
+# writing (Claims v2): unique F1 0.769 (P 0.873, R 0.688), shared-link recall 0.831, 3 of
+# 10 contradictions. A change that drops below these is a regression.
 UNIQUE_F1_FLOOR = 0.75
-SHARED_LINK_RECALL_FLOOR = 0.75
+SHARED_LINK_RECALL_FLOOR = 0.80
 CONTRADICTIONS_FLOOR = 3
 
 

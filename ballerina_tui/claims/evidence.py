@@ -366,25 +366,52 @@ class _Aligner:
                     holders_of.setdefault(term, []).append(i)
         return self._pairs_from_holders(holders_of.items(), rep)
 
+    PER_CLAIM = 40  # lexical candidates kept per claim (the heaviest shared weight)
+
     def _pairs_from_holders(self, items, rep: list[int]) -> dict[tuple[int, int], float]:
+        """Candidate pairs with their shared weight, claim by claim.
+
+        A term held by more than ``cap`` distinct claims carries little weight and would
+        make the work quadratic: it is skipped here (it still counts in each claim's total
+        weight). Each claim keeps its :attr:`PER_CLAIM` best partners, found by walking its
+        own terms' posting lists, so memory holds the postings and n x PER_CLAIM pairs,
+        never all pairs at once.
+        """
+        import heapq
+
         reps = sorted(set(rep))
         cap = max(12, int(len(reps) ** 0.5 * 2))
-        reviews_of: dict[int, set[str]] = {}
+        review_of: dict[int, str] = {}
+        multi: set[int] = set()
         for i, claim in enumerate(self.claims):
-            reviews_of.setdefault(rep[i], set()).add(claim.review)
-        shared: dict[tuple[int, int], float] = {}
+            r = rep[i]
+            if review_of.setdefault(r, claim.review) != claim.review:
+                multi.add(r)  # a word-for-word copy in several reviews
+        postings: dict[str, tuple[int, ...]] = {}
+        terms_of: dict[int, list[str]] = {}
         for term, found in items:
-            holders = sorted({rep[i] for i in found})
+            holders = tuple(sorted({rep[i] for i in found}))
             if len(holders) < 2 or len(holders) > cap:
                 continue
-            weight = self.weights[term]
-            for x, a in enumerate(holders):
-                ra = reviews_of[a]
-                for b in holders[x + 1 :]:
-                    rb = reviews_of[b]
-                    if len(ra) == 1 and ra == rb:
-                        continue  # two claims of one review: not a match across reviews
-                    shared[(a, b)] = shared.get((a, b), 0.0) + weight
+            postings[term] = holders
+            for a in holders:
+                terms_of.setdefault(a, []).append(term)
+        shared: dict[tuple[int, int], float] = {}
+        weights = self.weights
+        for a, terms in terms_of.items():
+            acc: dict[int, float] = {}
+            ra = review_of[a]
+            for term in terms:
+                w = weights[term]
+                for b in postings[term]:
+                    if b != a and (review_of[b] != ra or a in multi or b in multi):
+                        acc[b] = acc.get(b, 0.0) + w
+            if len(acc) > self.PER_CLAIM:
+                best = heapq.nlargest(self.PER_CLAIM, acc.items(), key=lambda kv: kv[1])
+            else:
+                best = acc.items()
+            for b, w in best:
+                shared[(a, b) if a < b else (b, a)] = w
         return shared
 
     def candidate_pairs(
@@ -399,12 +426,7 @@ class _Aligner:
         distinct claims carries little weight and would make the pair count quadratic, so
         it is skipped here (it still counts in each claim's total weight).
         """
-        reps = sorted(set(rep))
-        cap = max(12, int(len(reps) ** 0.5 * 2))
-        reviews_of: dict[int, set[str]] = {}
-        for i, claim in enumerate(self.claims):
-            reviews_of.setdefault(rep[i], set()).add(claim.review)
-        shared: dict[tuple[int, int], float] = {}
+        holders_of: list[tuple[str, list[int]]] = []
         with ix.reader() as reader:
             for term, count in self.df.items():
                 if count < 2:
@@ -421,18 +443,8 @@ class _Aligner:
                         holders.extend(
                             i for i in passages_of.get(doc, ()) if term in self.features[i].terms
                         )
-                holders = sorted({rep[i] for i in holders})
-                if len(holders) < 2 or len(holders) > cap:
-                    continue
-                weight = self.weights[term]
-                for x, a in enumerate(holders):
-                    ra = reviews_of[a]
-                    for b in holders[x + 1 :]:
-                        rb = reviews_of[b]
-                        if len(ra) == 1 and ra == rb:
-                            continue  # two claims of one review: not a match across reviews
-                        shared[(a, b)] = shared.get((a, b), 0.0) + weight
-        return shared
+                holders_of.append((term, holders))
+        return self._pairs_from_holders(holders_of, rep)
 
 
 def _passage_map(ix, claims: list[Claim]) -> dict[int, list[int]]:
