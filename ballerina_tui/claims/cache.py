@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict
+from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, _others
 
 ENGINE_VERSION = "claims-2.0"
 KEEP = 8  # cached analyses kept (oldest removed first)
@@ -107,7 +107,7 @@ def load(key: str, corpus) -> ClaimAnalysis | None:
         group = by_group.get(claim.group)
         if group is None:
             return None
-        claim.shared_with = [r for r in group.reviews if r != claim.review]
+        claim.shared_with = _others(group.reviews, claim.review)
         claim.unique = not claim.shared_with
     by_id = {c.id: c for c in claims}
     for conflict in conflicts:

@@ -75,7 +75,7 @@ class Scorer:
             bool(self.aspects[a] & self.aspects[b]),
             self.params,
         )
-        if len(self._cache) < 2_000_000:
+        if len(self._cache) < 300_000:
             self._cache[key] = value
         return value
 

@@ -8,7 +8,14 @@ from ballerina_tui.claims.candidates import dense_candidates, embed_claims, near
 from ballerina_tui.claims.conflicts import _find_conflicts
 from ballerina_tui.claims.evidence import _Aligner, _passage_map
 from ballerina_tui.claims.grouping import Scorer, cluster
-from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, _UnionFind
+from ballerina_tui.claims.model import (
+    Claim,
+    ClaimAnalysis,
+    ClaimGroup,
+    Conflict,
+    _others,
+    _UnionFind,
+)
 from ballerina_tui.claims.scoring import PARAMS, Params
 from ballerina_tui.claims.segmenting import segment_review
 from ballerina_tui.corpus import Corpus
@@ -163,7 +170,7 @@ def _assemble(
         groups.append(ClaimGroup(gid, [claims[i].id for i in idx], reviews))
         for i in idx:
             claims[i].group = gid
-            claims[i].shared_with = [r for r in reviews if r != claims[i].review]
+            claims[i].shared_with = _others(reviews, claims[i].review)
             claims[i].unique = not claims[i].shared_with
     by_id = {c.id: c for c in claims}
     for conflict in conflicts:

@@ -220,3 +220,13 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _others(reviews: list[str], own: str) -> list[str]:
+    """``reviews`` without ``own`` (listed once): sliced, not filtered, since a claim of a
+    group spanning thousands of reviews would otherwise cost a Python loop each."""
+    try:
+        k = reviews.index(own)
+    except ValueError:
+        return list(reviews)
+    return reviews[:k] + reviews[k + 1 :]
