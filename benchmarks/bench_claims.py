@@ -1,6 +1,10 @@
-"""Claim-engine benchmark: time of ``claims`` on 4, 100 and 300 reviews.
+"""Claim-engine benchmark: time and peak memory of ``claims`` on 4, 100 and 300 reviews.
 
     python benchmarks/bench_claims.py [--sizes 100,300] [--json]
+
+Each size runs in a fresh process: cold (index built in a fresh cache directory, then
+``analyze``, which loads the dense model) and then warm (``analyze`` again, read from the
+on-disk cache), with the process's peak RSS.
 
 Generated corpora recombine sentences of the bundled reviews: each generated review takes
 its sections from random bundled reviews and its paragraphs from random sentences, so the
@@ -55,6 +59,8 @@ def generate(folder: Path, count: int, *, seed: int = 7, paragraphs: int = 14) -
 
 def measure(folder: Path, cache: Path) -> dict:
     os.environ["BALLERINA_TUI_CACHE_DIR"] = str(cache)
+    import resource
+
     from ballerina_tui.claims import analyze
     from ballerina_tui.corpus import load_corpus
     from ballerina_tui.index import ReviewIndex
@@ -66,7 +72,12 @@ def measure(folder: Path, cache: Path) -> dict:
     t1 = time.perf_counter()
     analysis = analyze(corpus, index)
     t2 = time.perf_counter()
+    warm_corpus = load_corpus(folder)
+    analyze(warm_corpus, ReviewIndex(warm_corpus))
+    t3 = time.perf_counter()
     return {
+        "warm_s": round(t3 - t2, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "reviews": len(corpus.reviews),
         "claims": len(analysis.claims),
         "groups": len(analysis.groups),
@@ -81,15 +92,33 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100,300")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--one", help=argparse.SUPPRESS)  # FOLDER:CACHE, measured in this process
     args = ap.parse_args()
+    if args.one:
+        folder, cache = args.one.split("::")
+        print(json.dumps(measure(Path(folder), Path(cache))))
+        return
+    import subprocess
+
+    def in_process(folder: Path, cache: Path) -> dict:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", f"{folder}::{cache}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        rows.append({"corpus": "bundled", **measure(ROOT / "data" / "reviews", tmp_path / "c0")})
+        rows.append({"corpus": "bundled", **in_process(ROOT / "data" / "reviews", tmp_path / "c0")})
         for size in (int(s) for s in args.sizes.split(",") if s):
             folder = tmp_path / f"gen{size}"
             generate(folder, size)
-            rows.append({"corpus": f"generated {size}", **measure(folder, tmp_path / f"c{size}")})
+            rows.append(
+                {"corpus": f"generated {size}", **in_process(folder, tmp_path / f"c{size}")}
+            )
     base = next((r for r in rows if r["corpus"].startswith("generated")), None)
     for r in rows:
         r["s_per_review"] = round(r["total_s"] / r["reviews"], 4)
@@ -97,12 +126,14 @@ def main() -> None:
         print(json.dumps(rows, indent=2))
         return
     print(
-        f"{'corpus':<15}{'reviews':>8}{'claims':>8}{'index s':>9}{'claims s':>10}{'total s':>9}{'s/review':>10}"
+        f"{'corpus':<15}{'reviews':>8}{'claims':>8}{'index s':>9}{'claims s':>10}{'total s':>9}"
+        f"{'warm s':>8}{'peak MB':>9}{'s/review':>10}"
     )
     for r in rows:
         print(
             f"{r['corpus']:<15}{r['reviews']:>8}{r['claims']:>8}{r['index_s']:>9}"
-            f"{r['analyze_s']:>10}{r['total_s']:>9}{r['s_per_review']:>10}"
+            f"{r['analyze_s']:>10}{r['total_s']:>9}{r['warm_s']:>8}{r['peak_rss_mb']:>9}"
+            f"{r['s_per_review']:>10}"
         )
     if base:
         last = rows[-1]

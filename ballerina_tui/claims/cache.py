@@ -1,0 +1,143 @@
+"""The claim analysis cached on disk, so a warm start never recomputes it.
+
+One JSON file per key under ``<cache dir>/claims/``. The key is a digest of the engine
+version, every review (id, handle and the digest of its file), the characters file and an
+``extra_key`` the caller passes (the fan's corrections, for instance). A file that cannot
+be read, or that does not fit the corpus, is ignored and rewritten: the cache is never
+trusted over the reviews. Writes are atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, _others
+
+ENGINE_VERSION = "claims-2.0"
+KEEP = 8  # cached analyses kept (oldest removed first)
+
+
+def folder() -> Path:
+    from ballerina_tui.paths import cache_dir
+
+    return cache_dir() / "claims"
+
+
+def key_for(corpus, characters, extra_key: str = "") -> str:
+    h = hashlib.sha256()
+    h.update(ENGINE_VERSION.encode())
+    for review in corpus.reviews:
+        h.update(f"\0{review.id}\0{review.handle}\0{review.digest}".encode("utf-8", "replace"))
+    path = getattr(corpus, "characters_path", None)
+    if path is not None:
+        try:
+            h.update(b"\0chars\0" + Path(path).read_bytes())
+        except OSError:
+            h.update(b"\0chars-unreadable")
+    h.update(f"\0{len(characters) if characters is not None else 0}".encode())
+    h.update(b"\0extra\0" + extra_key.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+def _path(key: str) -> Path:
+    return folder() / f"{key}.json"
+
+
+def store(key: str, analysis: ClaimAnalysis) -> None:
+    from ballerina_tui.paths import atomic_write_text
+
+    data = {
+        "engine": ENGINE_VERSION,
+        "claims": [
+            [c.id, c.review, c.section, c.start, c.end, list(c.characters), c.paragraph, c.group]
+            for c in analysis.claims
+        ],
+        "groups": [[g.id, g.claims, g.reviews] for g in analysis.groups],
+        "conflicts": [[x.a, x.b, x.reason] for x in analysis.conflicts],
+        "near": analysis.near,
+        "links": [[a, b, ev] for (a, b), ev in analysis.links.items()],
+    }
+    try:
+        folder().mkdir(parents=True, exist_ok=True)
+        atomic_write_text(_path(key), json.dumps(data, separators=(",", ":")))
+        _prune()
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _prune() -> None:
+    files = sorted(folder().glob("*.json"), key=lambda p: p.stat().st_mtime)
+    for old in files[:-KEEP]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def load(key: str, corpus) -> ClaimAnalysis | None:
+    """The cached analysis for ``key``, or ``None`` (missing, unreadable or stale)."""
+    try:
+        data = json.loads(_path(key).read_text(encoding="utf-8"))
+        if data.get("engine") != ENGINE_VERSION:
+            return None
+        texts = {r.id: r.text for r in corpus.reviews}
+        claims = []
+        for cid, review, section, start, end, chars, paragraph, group in data["claims"]:
+            claims.append(
+                Claim(
+                    id=cid,
+                    review=review,
+                    text=texts[review][start:end],
+                    section=section,
+                    start=start,
+                    end=end,
+                    characters=tuple(chars),
+                    paragraph=paragraph,
+                    group=group,
+                )
+            )
+        groups = [ClaimGroup(g, list(cl), list(rv)) for g, cl, rv in data["groups"]]
+        conflicts = [Conflict(a, b, reason) for a, b, reason in data["conflicts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    by_group = {g.id: g for g in groups}
+    for claim in claims:
+        group = by_group.get(claim.group)
+        if group is None:
+            return None
+        claim.shared_with = _others(group.reviews, claim.review)
+        claim.unique = not claim.shared_with
+    by_id = {c.id: c for c in claims}
+    for conflict in conflicts:
+        by_id[conflict.a].contradicts.append(conflict.b)
+        by_id[conflict.b].contradicts.append(conflict.a)
+    analysis = ClaimAnalysis(list(corpus.reviews), claims, groups, conflicts)
+    analysis.near = {k: [(c, s) for c, s in v] for k, v in data["near"].items()}
+    analysis.links = {(a, b): ev for a, b, ev in data["links"]}
+    analysis._scorer_factory = _rebuild_scorer(corpus)
+    return analysis
+
+
+def _rebuild_scorer(corpus):
+    """Evidence for pairs nobody asked about until now: rebuilt on first use only."""
+
+    def factory(analysis: ClaimAnalysis):
+        from ballerina_tui.characters import load_characters
+        from ballerina_tui.claims.candidates import embed_claims
+        from ballerina_tui.claims.evidence import _Aligner
+        from ballerina_tui.claims.grouping import Scorer
+        from ballerina_tui.claims.scoring import PARAMS
+
+        try:
+            characters = load_characters(corpus.characters_path)
+        except Exception:  # noqa: BLE001 - evidence without names is still evidence
+            from ballerina_tui.characters import CharacterSet
+
+            characters = CharacterSet()
+        aligner = _Aligner(analysis.claims, characters)
+        vectors = embed_claims([c.text for c in analysis.claims])
+        return Scorer(analysis.claims, aligner, vectors, PARAMS)
+
+    return factory

@@ -1,0 +1,78 @@
+"""Candidate pairs from the dense signal, and each claim's nearest candidates.
+
+Lexical candidates come from the index's posting lists (:meth:`_Aligner.candidate_pairs`).
+Dense candidates add, for each claim, its nearest claims by WordLlama cosine: its best in
+each other review while there are few reviews, and its ``k`` best overall. The matrix is
+computed block by block, so memory stays bounded whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from ballerina_tui.claims.model import Claim
+
+K_DENSE = 8  # nearest claims overall, per claim
+PER_REVIEW_UP_TO = 40  # below this many reviews, also each claim's best in every review
+MIN_COSINE = 0.2  # a dense neighbour below this is not worth scoring
+MAX_EXACT = 60_000  # above this many distinct claims, only lexical candidates
+NEAR = 10  # candidates kept per claim in ``ClaimAnalysis.near``
+
+
+def embed_claims(texts: list[str]):
+    """Unit vectors of the claims, or ``None`` when the model cannot be loaded."""
+    from ballerina_tui.claims import dense
+
+    try:
+        return dense.embed(texts)
+    except dense.DenseUnavailable:
+        return None
+
+
+def dense_candidates(claims: list[Claim], rep: list[int], vectors) -> set[tuple[int, int]]:
+    """Pairs ``(a, b)``, ``a < b``, of representatives in different reviews that are near."""
+    import numpy as np
+
+    reps = sorted(set(rep))
+    if len(reps) < 2 or len(reps) > MAX_EXACT:
+        return set()
+    codes_of: dict[str, int] = {}
+    codes = np.array([codes_of.setdefault(claims[i].review, len(codes_of)) for i in reps])
+    matrix = vectors[reps]
+    n = len(reps)
+    # Reps are in reading order, so each review's claims are one contiguous range.
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    ranges = list(zip(np.r_[0, bounds], np.r_[bounds, n], strict=False))
+    per_review = len(ranges) <= PER_REVIEW_UP_TO
+    k = min(K_DENSE, n - 1)
+    rows = max(8, min(1024, 8_000_000 // n))
+    out: set[tuple[int, int]] = set()
+    for lo in range(0, n, rows):
+        hi = min(n, lo + rows)
+        sims = matrix[lo:hi] @ matrix.T
+        sims[codes[lo:hi, None] == codes[None, :]] = -2.0
+        picks = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k > 0 else None
+        for r in range(hi - lo):
+            found = set(picks[r].tolist()) if picks is not None else set()
+            if per_review:
+                for s, e in ranges:
+                    found.add(int(s + np.argmax(sims[r, s:e])))
+            a = reps[lo + r]
+            for j in found:
+                if sims[r, j] >= MIN_COSINE:
+                    b = reps[j]
+                    out.add((a, b) if a < b else (b, a))
+    return out
+
+
+def nearest(claims: list[Claim], scored: dict[tuple[int, int], float]) -> dict[int, list]:
+    """Each claim's best-scored candidates in other reviews: ``[(index, score)]``, best first."""
+    heaps: dict[int, list[tuple[float, int]]] = {}
+    for (a, b), score in scored.items():
+        for x, y in ((a, b), (b, a)):
+            heap = heaps.setdefault(x, [])
+            if len(heap) < NEAR:
+                heapq.heappush(heap, (score, y))
+            elif score > heap[0][0]:
+                heapq.heapreplace(heap, (score, y))
+    return {x: [(y, s) for s, y in sorted(h, reverse=True)] for x, h in heaps.items()}

@@ -1,0 +1,481 @@
+"""Evidence about claims: terms, names, numbers, negations and their weights in this corpus.
+
+Two claims in different reviews are the same claim when what makes each distinctive is
+shared: names, numbers and words that are rare in this corpus. Every term is weighted by
+its inverse claim frequency, so the words every review uses (the film's title, its lead)
+count for little. Candidate pairs come from the Whoosh index's posting lists: only
+claims that share a term that is not too common are ever compared, so the cost grows
+with the number of (claim, rare term) postings, not with the square of the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ballerina_tui.claims.model import Claim
+from ballerina_tui.textutil import word_count
+
+ENTITY = "@"  # prefix of character terms: "@john-wick"
+NEGATIONS = {
+    "not",
+    "no",
+    "never",
+    "neither",
+    "nor",
+    "nobody",
+    "nothing",
+    "without",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "can't",
+    "cannot",
+    "couldn't",
+    "shouldn't",
+    "wouldn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "n't",
+}
+# "doesn't make her retreat" negates "retreat": light verbs carry no claim of their own.
+_LIGHT_VERBS = {
+    "make",
+    "makes",
+    "made",
+    "making",
+    "get",
+    "gets",
+    "got",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "did",
+    "go",
+    "goes",
+    "take",
+    "takes",
+    "give",
+    "gives",
+    "let",
+    "lets",
+    "seem",
+    "seems",
+    "feel",
+    "feels",
+    "try",
+    "tries",
+    "need",
+    "needs",
+}
+# "not just", "not merely": a restrictive negation ("more than a cameo"), which contradicts
+# only a claim about the very same, explicitly named subject.
+_RESTRICTIVE = {"just", "merely", "only", "simply"}
+_NEGATION_SKIP = {
+    "just",
+    "merely",
+    "only",
+    "simply",
+    "even",
+    "really",
+    "quite",
+    "so",
+    "very",
+    "as",
+    "a",
+    "an",
+    "the",
+    "be",
+    "been",
+    "being",
+    "to",
+    "ever",
+    "always",
+    "exactly",
+    "entirely",
+    "necessarily",
+    "all",
+    "that",
+    "this",
+    "there",
+    "any",
+    "much",
+    "more",
+    "too",
+    "about",
+}
+# English function words: they say nothing about what a claim asserts. (Whoosh's own stop
+# list is short on purpose, for search; alignment needs a longer one.)
+FUNCTION_WORDS = frozenset(
+    """
+a about above after again against all almost along already also although always am among an
+and another any anyone anything are around as at away back be because been before being
+below between both but by can could did do does doing done down during each either else
+enough even ever every everything few for from further get gets getting go goes going got
+had has have having he her here hers herself him himself his how however i if in into is
+it its itself just least less like made make makes many may me might more most much must
+my myself neither never no nor not nothing now of off often on once one only onto or other
+others otherwise our ours ourselves out over own per perhaps quite rather really same see
+seen seem seems several shall she should since so some something still such than that the
+their theirs them themselves then there these they thing things this those though through
+thus to together too toward under until up upon us very via was we well were what whatever
+when where whether which while who whom whose why will with within without would yet you
+your yours yourself s t ll ve re d m let lets
+""".split()
+)
+_PRONOUN_SUBJECT = re.compile(r"(?i)^\s*(he|she|they|his|her|their|him|them|the two)\b")
+
+
+@dataclass
+class _Features:
+    terms: set[str]
+    entities: set[str]
+    numbers: set[str]
+    negated: bool
+    negated_terms: set[str]
+    bigrams: set[str] = field(default_factory=set)
+    key_entities: set[str] = field(default_factory=set)
+    subject: frozenset[str] = frozenset()
+    explicit: bool = False  # the subject is named in the claim, not a pronoun
+    restrictive: bool = False  # "not just …"
+    negated_words: dict[str, str] = field(default_factory=dict)  # stem -> word as written
+    denied_people: set[str] = field(default_factory=set)  # "isn't John Wick" -> john-wick
+    weight: float = 0.0
+
+
+def _names_missing(have: _Features, other: _Features) -> bool:
+    """Whether ``have`` names a rare character that ``other`` does not (through the
+    character or through the actor: "Lance Reddick" names Charon)."""
+    for term in have.key_entities:
+        base = term.removesuffix("~actor")
+        if base not in other.terms and f"{base}~actor" not in other.terms:
+            return True
+    return False
+
+
+class _Aligner:
+    """Holds the per-claim features and term weights of one analysis."""
+
+    # Tuned on tests/data/claims_labelled.yaml, at the middle of a plateau rather than
+    # its best point (see README, "How claims are compared").
+    SAME = 0.19  # similarity at which two claims are the same claim
+    FLOOR = 0.105  # no pair across two merged groups may be below this
+    NEGATION = 0.12  # similarity at which a denial contradicts an assertion
+    SAME_ROLE = 0.45  # word similarity for "the same thing said of different people"
+    GAMMA = 0.3  # weight of the larger claim in the similarity's denominator
+    MIN_SHARED = 2  # terms two claims must share to be compared at all
+    BIGRAM = 1.0  # bonus per rare word pair shared in order
+    MISSING_NAME = 0.5  # factor when one claim names a rare character the other lacks
+
+    def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
+        import math
+
+        from ballerina_tui.analysis import claim_analyzer, plain_analyzer, review_analyzer
+
+        self.claims = claims
+        self.names = {c.id: c.name for c in characters}
+        self.kinds = {c.id: c.kind for c in characters}
+        stem = review_analyzer()
+        content = claim_analyzer(FUNCTION_WORDS)
+        self.stem = content
+        plain = plain_analyzer()
+        self.features: list[_Features] = []
+        context: list[str] = []  # entities the current section is talking about
+        last: Claim | None = None
+        for claim in claims:
+            if last is None or (last.review, last.section) != (claim.review, claim.section):
+                context = []
+            # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
+            # not also as words.
+            masked = claim.text
+            actors: set[str] = set()
+            for mention in characters.mentions(claim.text):
+                gap = " " * (mention.end - mention.start)
+                masked = masked[: mention.start] + gap + masked[mention.end :]
+                if mention.by_actor:
+                    actors.add(mention.character)
+            tokens = [t.text for t in content(masked)]
+            bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
+            own = list(claim.characters)
+            pronoun = _PRONOUN_SUBJECT.match(claim.text)
+            subject: frozenset[str] = frozenset()
+            if pronoun:
+                # "He meets Rooney" / "They don't team up": the pronoun stands for whoever
+                # the paragraph was just talking about.
+                word = pronoun.group(1).casefold()
+                entities = list(dict.fromkeys(context + own))
+                if word in ("they", "their", "them", "the two"):
+                    subject = frozenset(context or own)
+                elif context:
+                    subject = frozenset(context[:1])
+            else:
+                entities = own
+                # The subject is a character named near the start ("Keanu Reeves appears
+                # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
+                mentions = characters.mentions(claim.text) if own else []
+                if mentions and word_count(claim.text[: mentions[0].start]) <= 6:
+                    subject = frozenset((mentions[0].character,))
+            if entities:
+                context = entities
+            last = claim
+            negated_terms: set[str] = set()
+            negated_words: dict[str, str] = {}
+            negated = restrictive = False
+            denied_people: set[str] = set()
+            mentions = characters.mentions(claim.text)
+            offset = 0
+            for segment in re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text):
+                seg_start, offset = offset, offset + len(segment)
+                # Whoosh reuses one Token object while it iterates: copy what we need.
+                tokens_here = [(t.text, t.startchar, t.endchar) for t in plain(segment, chars=True)]
+                words = [text for text, _s, _e in tokens_here]
+                for i, word in enumerate(words):
+                    if word in NEGATIONS or word.endswith("n't"):
+                        negated = True
+                        # "isn't a female John Wick": the people named just after a
+                        # negation are part of what is denied.
+                        window = tokens_here[i + 1 : i + 7]
+                        if window:
+                            lo = seg_start + window[0][1]
+                            hi = seg_start + window[-1][2]
+                            denied_people.update(
+                                m.character for m in mentions if lo <= m.start < hi
+                            )
+                        # What is negated is the first content word after the negation:
+                        # "not merely as a cameo" negates "cameo", "don't fight" "fight".
+                        for follower in words[i + 1 : i + 6]:
+                            if follower in _RESTRICTIVE:
+                                restrictive = True
+                            if follower in _NEGATION_SKIP or follower in _LIGHT_VERBS:
+                                continue
+                            for t in stem(follower):
+                                negated_terms.add(t.text)
+                                negated_words.setdefault(t.text, follower)
+                            break
+            self.features.append(
+                _Features(
+                    # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
+                    terms=set(tokens)
+                    | {ENTITY + e for e in entities}
+                    | {f"{ENTITY}{a}~actor" for a in actors}
+                    # "She's not just a copy of Wick" / "Rooney isn't John Wick in heels":
+                    # denying someone is a term of its own, and a rare one.
+                    | {f"{ENTITY}not:{p}" for p in denied_people},
+                    entities=set(entities),
+                    numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
+                    bigrams=bigrams,
+                    negated=negated,
+                    negated_terms=negated_terms,
+                    subject=subject,
+                    explicit=bool(subject) and not pronoun,
+                    negated_words=negated_words,
+                    denied_people=denied_people,
+                    restrictive=restrictive,
+                )
+            )
+        df: dict[str, int] = {}
+        for f in self.features:
+            for t in f.terms:
+                df[t] = df.get(t, 0) + 1
+        n = max(1, len(claims))
+        self.df = df
+        # Character terms and hyphenated compounds are ours, not the index's: keep their
+        # holders directly.
+        self._own_holders: dict[str, list[int]] = {}
+        for i, f in enumerate(self.features):
+            for term in f.terms:
+                if term.startswith(ENTITY) or "-" in term:
+                    self._own_holders.setdefault(term, []).append(i)
+        # Only a pair of words few claims share in that order is evidence ("box office"),
+        # not a phrase one reviewer repeats ("the Ballerina movie").
+        bigram_df: dict[str, int] = {}
+        for f in self.features:
+            for bigram in f.bigrams:
+                bigram_df[bigram] = bigram_df.get(bigram, 0) + 1
+        rare_bigram = max(3, int(0.01 * n))
+        for f in self.features:
+            f.bigrams = {b for b in f.bigrams if bigram_df[b] <= rare_bigram}
+        self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
+        for f in self.features:
+            f.weight = sum(self.weights[t] for t in f.terms)
+        rare = math.log((n + 1) / max(2.0, 0.02 * n))
+        for f in self.features:
+            f.key_entities = {
+                t for t in f.terms if t.startswith(ENTITY) and self.weights[t] >= rare
+            }
+        # A negated word must be at least this rare (held by at most 5% of the claims) to
+        # count as a contradicted predicate: "is", "film" never qualify.
+        self.min_predicate_weight = math.log((n + 1) / max(2.0, 0.05 * n))
+
+    def shared_words(self, a: int, b: int) -> set[str]:
+        shared = self.features[a].terms & self.features[b].terms
+        return {t for t in shared if not t.startswith(ENTITY)}
+
+    def same_kind(self, x: frozenset[str], y: frozenset[str]) -> bool:
+        return {self.kinds.get(i) for i in x} == {self.kinds.get(i) for i in y}
+
+    def content_similarity(self, a: int, b: int) -> float:
+        """Like :meth:`similarity`, on words only (names left out): "the same thing said"."""
+        ta = {t for t in self.features[a].terms if not t.startswith(ENTITY)}
+        tb = {t for t in self.features[b].terms if not t.startswith(ENTITY)}
+        wa = sum(self.weights[t] for t in ta)
+        wb = sum(self.weights[t] for t in tb)
+        small, large = sorted((wa, wb))
+        if not small:
+            return 0.0
+        shared = sum(self.weights[t] for t in ta & tb)
+        return shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
+
+    def shared_weight(self, a: int, b: int) -> float:
+        fa, fb = self.features[a], self.features[b]
+        return sum(self.weights[t] for t in fa.terms & fb.terms)
+
+    def similarity(self, a: int, b: int, shared: float | None = None) -> float:
+        fa, fb = self.features[a], self.features[b]
+        if shared is None:
+            shared = self.shared_weight(a, b)
+        small, large = sorted((fa.weight, fb.weight))
+        if not small or len(fa.terms & fb.terms) < self.MIN_SHARED:
+            return 0.0
+        # Shared weight over a weighted geometric mean of the two claims' weights, leaning
+        # on the larger one: a long sentence that shares one clause is only partly the same.
+        sim = shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
+        # Two words in the same order ("long takes", "box office") are better evidence
+        # than the same two words apart.
+        sim *= 1 + self.BIGRAM * len(fa.bigrams & fb.bigrams)
+        # A rare name is what a claim is about: a claim that names one the other lacks
+        # ("Mother Ruska raised …" / "the crime family that raised …") says something else.
+        if _names_missing(fa, fb) or _names_missing(fb, fa):
+            sim *= self.MISSING_NAME
+        return sim
+
+    def candidate_pairs_in_memory(self, rep: list[int]) -> dict[tuple[int, int], float]:
+        """:meth:`candidate_pairs` without an index: posting lists built from the features."""
+        holders_of: dict[str, list[int]] = {}
+        for i in sorted(set(rep)):
+            for term in self.features[i].terms:
+                if self.df.get(term, 0) >= 2:
+                    holders_of.setdefault(term, []).append(i)
+        return self._pairs_from_holders(holders_of.items(), rep)
+
+    PER_CLAIM = 40  # lexical candidates kept per claim (the heaviest shared weight)
+
+    def _pairs_from_holders(self, items, rep: list[int]) -> dict[tuple[int, int], float]:
+        """Candidate pairs with their shared weight, claim by claim.
+
+        A term held by more than ``cap`` distinct claims carries little weight and would
+        make the work quadratic: it is skipped here (it still counts in each claim's total
+        weight). Each claim keeps its :attr:`PER_CLAIM` best partners, found by walking its
+        own terms' posting lists, so memory holds the postings and n x PER_CLAIM pairs,
+        never all pairs at once.
+        """
+        import heapq
+
+        reps = sorted(set(rep))
+        cap = max(12, int(len(reps) ** 0.5 * 2))
+        review_of: dict[int, str] = {}
+        multi: set[int] = set()
+        for i, claim in enumerate(self.claims):
+            r = rep[i]
+            if review_of.setdefault(r, claim.review) != claim.review:
+                multi.add(r)  # a word-for-word copy in several reviews
+        postings: dict[str, tuple[int, ...]] = {}
+        terms_of: dict[int, list[str]] = {}
+        for term, found in items:
+            holders = tuple(sorted({rep[i] for i in found}))
+            if len(holders) < 2 or len(holders) > cap:
+                continue
+            postings[term] = holders
+            for a in holders:
+                terms_of.setdefault(a, []).append(term)
+        shared: dict[tuple[int, int], float] = {}
+        weights = self.weights
+        for a, terms in terms_of.items():
+            acc: dict[int, float] = {}
+            ra = review_of[a]
+            for term in terms:
+                w = weights[term]
+                for b in postings[term]:
+                    if b != a and (review_of[b] != ra or a in multi or b in multi):
+                        acc[b] = acc.get(b, 0.0) + w
+            if len(acc) > self.PER_CLAIM:
+                best = heapq.nlargest(self.PER_CLAIM, acc.items(), key=lambda kv: kv[1])
+            else:
+                best = acc.items()
+            for b, w in best:
+                shared[(a, b) if a < b else (b, a)] = w
+        return shared
+
+    def candidate_pairs(
+        self, ix, passages_of: dict[int, list[int]], rep: list[int]
+    ) -> dict[tuple[int, int], float]:
+        """Pairs of distinct claims from different reviews that share a not-too-common term,
+        with the summed weight of the terms they share.
+
+        The posting lists come from the Whoosh index (passage documents); ``passages_of``
+        maps a passage docnum to the claims inside it. Word-for-word copies are compared
+        once, through their representative ``rep[i]``. A term held by more than ``cap``
+        distinct claims carries little weight and would make the pair count quadratic, so
+        it is skipped here (it still counts in each claim's total weight).
+        """
+        holders_of: list[tuple[str, list[int]]] = []
+        with ix.reader() as reader:
+            for term, count in self.df.items():
+                if count < 2:
+                    continue
+                if term in self._own_holders:
+                    holders = self._own_holders[term]
+                else:
+                    try:
+                        docs = reader.postings("text", term).all_ids()
+                    except Exception:  # noqa: BLE001 - term not in the index (e.g. cut passage)
+                        docs = []
+                    holders = []
+                    for doc in docs:
+                        holders.extend(
+                            i for i in passages_of.get(doc, ()) if term in self.features[i].terms
+                        )
+                holders_of.append((term, holders))
+        return self._pairs_from_holders(holders_of, rep)
+
+
+def _passage_map(ix, claims: list[Claim]) -> dict[int, list[int]]:
+    """Whoosh docnum of each passage → indices of the claims that lie inside it."""
+    import bisect
+    import itertools
+
+    by_review: dict[str, list[tuple[int, int, int]]] = {}
+    for i, claim in enumerate(claims):
+        by_review.setdefault(claim.review, []).append((claim.start, claim.end, i))
+    # Sorted by start, with the running maximum of the ends: the claims inside a passage
+    # are found by bisection, not by scanning every claim of the review for every passage
+    # (quadratic: a 100,000-line review took minutes).
+    ends: dict[str, list[int]] = {}
+    for rid, spans in by_review.items():
+        spans.sort()
+        ends[rid] = list(itertools.accumulate((e for _, e, _ in spans), max))
+    out: dict[int, list[int]] = {}
+    with ix.reader() as reader:
+        for docnum, fields in reader.iter_docs():
+            spans = by_review.get(fields["rid"])
+            if not spans:
+                continue
+            start, end = fields["start"], fields["end"]
+            inside = []
+            for k in range(bisect.bisect_right(ends[fields["rid"]], start), len(spans)):
+                s, e, i = spans[k]
+                if s >= end:
+                    break
+                if e > start:
+                    inside.append(i)
+            if inside:
+                out[docnum] = inside
+    return out

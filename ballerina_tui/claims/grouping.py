@@ -1,0 +1,176 @@
+"""Grouping claims that assert the same thing: mutual best matches, guarded against chains."""
+
+from __future__ import annotations
+
+from ballerina_tui.claims.evidence import ENTITY
+from ballerina_tui.claims.model import Claim, _UnionFind
+from ballerina_tui.claims.scoring import Params, combine, proper_names, stemmed_aspects
+
+GUARD_MEMBERS = 10  # members of each group checked against the other before a merge
+
+
+class Scorer:
+    """The evidence and the score of any pair of claims of one analysis."""
+
+    def __init__(self, claims: list[Claim], aligner, vectors, params: Params) -> None:
+        from ballerina_tui.analysis import claim_analyzer
+        from ballerina_tui.claims.evidence import FUNCTION_WORDS
+
+        self.claims = claims
+        self.aligner = aligner
+        self.vectors = vectors
+        self.params = params
+        stem = claim_analyzer(FUNCTION_WORDS)
+        aspect_of = stemmed_aspects(stem)
+        self.aspects: list[frozenset[str]] = []
+        self.names: list[frozenset[str]] = []
+        df: dict[str, int] = {}
+        for claim, f in zip(claims, aligner.features, strict=True):
+            self.aspects.append(frozenset(aspect_of[t] for t in f.terms if t in aspect_of))
+            names = {t for t in f.terms if t.startswith(ENTITY)}
+            names |= proper_names(claim.text, FUNCTION_WORDS)
+            self.names.append(frozenset(names))
+            for name in names:
+                df[name] = df.get(name, 0) + 1
+        # A name most claims carry (the film's lead) is no evidence of anything.
+        common = max(3, int(0.05 * len(claims)))
+        self.names = [frozenset(n for n in names if df[n] <= common) for names in self.names]
+        self._cache: dict[tuple[int, int], float] = {}
+
+    def parts(self, a: int, b: int, lexical: float | None = None) -> dict:
+        f = self.aligner.features
+        lex = self.aligner.similarity(a, b) if lexical is None else lexical
+        cos = float(self.vectors[a] @ self.vectors[b]) if self.vectors is not None else 0.0
+        fa, fb = f[a], f[b]
+        weights = self.aligner.weights
+        shared = sum(weights[t] for t in fa.terms & fb.terms)
+        return {
+            "lexical": round(lex, 4),
+            # How much of the larger claim the other covers (IDF-weighted, no bonuses).
+            "coverage": round(shared / max(fa.weight, fb.weight, 1e-9), 4),
+            "dense": round(cos, 4),
+            "names": sorted(n.removeprefix(ENTITY) for n in self.names[a] & self.names[b]),
+            "numbers": sorted(f[a].numbers & f[b].numbers),
+            "aspects": sorted(self.aspects[a] & self.aspects[b]),
+        }
+
+    def score(
+        self, a: int, b: int, lexical: float | None = None, dense: float | None = None
+    ) -> float:
+        key = (a, b) if a < b else (b, a)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        f = self.aligner.features
+        if lexical is None:
+            lexical = self.aligner.similarity(a, b)
+        if dense is None:
+            dense = float(self.vectors[a] @ self.vectors[b]) if self.vectors is not None else 0.0
+        value = combine(
+            lexical,
+            0.0,
+            dense,
+            len(self.names[a] & self.names[b]),
+            len(f[a].numbers & f[b].numbers),
+            bool(self.aspects[a] & self.aspects[b]),
+            self.params,
+        )
+        if len(self._cache) < 300_000:
+            self._cache[key] = value
+        return value
+
+    def score_many(self, pairs: list[tuple[int, int]], lexical: dict) -> dict:
+        """:meth:`score` of many pairs, the cosines computed in one vectorised pass."""
+        dense = [0.0] * len(pairs)
+        if self.vectors is not None and pairs:
+            import numpy as np
+
+            left = np.fromiter((a for a, _b in pairs), dtype=np.int64, count=len(pairs))
+            right = np.fromiter((b for _a, b in pairs), dtype=np.int64, count=len(pairs))
+            dense = []
+            for lo in range(0, len(pairs), 65536):
+                va, vb = self.vectors[left[lo : lo + 65536]], self.vectors[right[lo : lo + 65536]]
+                dense.extend(np.einsum("ij,ij->i", va, vb).tolist())
+        return {
+            pair: self.score(*pair, lexical=lexical.get(pair), dense=cos)
+            for pair, cos in zip(pairs, dense, strict=True)
+        }
+
+    def strong(self, a: int, b: int) -> float:
+        """The score that links a pair on its own (no mutual best match needed): how much
+        of each claim the other covers, and the dense cosine."""
+        p = self.parts(a, b)
+        return p["coverage"] + self.params.strong_dense * max(
+            0.0, p["dense"] - self.params.dense_floor
+        )
+
+    def evidence(self, a: int, b: int) -> dict:
+        out = self.parts(a, b)
+        out["score"] = round(self.score(a, b), 4)
+        return out
+
+
+def cluster(
+    claims: list[Claim],
+    scored: dict[tuple[int, int], float],
+    uf: _UnionFind,
+    scorer: Scorer,
+    p: Params,
+) -> dict[tuple[int, int], float]:
+    """Join the groups of linked claims; return the links made, with their scores.
+
+    A pair links when it is a *mutual best match* between its two reviews (each claim is
+    the other's best-scored candidate in that review) scoring at least ``p.mutual``, or
+    when it scores at least ``p.strong`` whatever else is near. Being the best of one is
+    no evidence: a mutual best match counts only when both reviews have at least
+    ``p.alternatives`` claims. Two groups merge only if every pair across them (from
+    different reviews, up to :data:`GUARD_MEMBERS` each) scores ``p.floor`` on average:
+    one loose resemblance cannot chain unrelated claims together.
+    """
+    review = [c.review for c in claims]
+    count: dict[str, int] = {}
+    for r in review:
+        count[r] = count.get(r, 0) + 1
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    for (a, b), s in scored.items():
+        for x, y in ((a, b), (b, a)):
+            key = (x, review[y])
+            if s > best.get(key, (-1.0, -1))[0]:
+                best[key] = (s, y)
+    members: dict[int, list[int]] = {}
+    for i in range(len(claims)):
+        root = uf.find(i)
+        if root == i:
+            members[root] = [i]
+    lowest = p.floor
+    linked: dict[tuple[int, int], float] = {}
+    for (a, b), s in sorted(scored.items(), key=lambda item: -item[1]):
+        if s < lowest:
+            break
+        ra, rb = review[a], review[b]
+        mutual = best[(a, rb)][1] == b and best[(b, ra)][1] == a
+        enough = count[ra] >= p.alternatives and count[rb] >= p.alternatives
+        if not (mutual and enough and s >= p.mutual) and scorer.strong(a, b) < p.strong:
+            continue
+        ga, gb = uf.find(a), uf.find(b)
+        if ga == gb:
+            continue
+        if not _guard(members[ga], members[gb], review, scorer, p.floor):
+            continue
+        uf.union(ga, gb)
+        root = uf.find(ga)
+        other = gb if root == ga else ga
+        members[root] = members[root] + members.pop(other)
+        linked[(a, b)] = s
+    return linked
+
+
+def _guard(xs: list[int], ys: list[int], review: list[str], scorer: Scorer, floor: float) -> bool:
+    """Average link: the mean score of the pairs across two groups must reach ``floor``."""
+    total = count = 0
+    for x in xs[:GUARD_MEMBERS]:
+        for y in ys[:GUARD_MEMBERS]:
+            if review[x] != review[y]:
+                total += scorer.score(x, y)
+                count += 1
+    return not count or total / count >= floor

@@ -1,0 +1,179 @@
+"""Linking: the analysis pipeline, and grouping claims that assert the same thing."""
+
+from __future__ import annotations
+
+import re
+
+from ballerina_tui.claims.candidates import dense_candidates, embed_claims, nearest
+from ballerina_tui.claims.conflicts import _find_conflicts
+from ballerina_tui.claims.evidence import _Aligner, _passage_map
+from ballerina_tui.claims.grouping import Scorer, cluster
+from ballerina_tui.claims.model import (
+    Claim,
+    ClaimAnalysis,
+    ClaimGroup,
+    Conflict,
+    _others,
+    _UnionFind,
+)
+from ballerina_tui.claims.scoring import PARAMS, Params
+from ballerina_tui.claims.segmenting import segment_review
+from ballerina_tui.corpus import Corpus
+from ballerina_tui.progress import ProgressFn
+from ballerina_tui.progress import report as report_progress
+
+
+def _normalised(text: str) -> str:
+    from ballerina_tui.textutil import fold
+
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def build_claims(corpus: Corpus, characters, progress: ProgressFn | None = None) -> list[Claim]:
+    """Every claim of every review, in reading order."""
+    claims: list[Claim] = []
+    total = len(corpus.reviews)
+    for done, review in enumerate(corpus.reviews):
+        report_progress(progress, "claims", done, total)
+        for n, (start, end, section, paragraph) in enumerate(segment_review(review), 1):
+            text = review.text[start:end]
+            claims.append(
+                Claim(
+                    id=f"{review.id}:{n}",
+                    review=review.id,
+                    text=text,
+                    section=section,
+                    start=start,
+                    end=end,
+                    characters=tuple(characters.mentioned(text)),
+                    paragraph=paragraph,
+                )
+            )
+    return claims
+
+
+def analyze(
+    corpus: Corpus,
+    index=None,
+    *,
+    progress: ProgressFn | None = None,
+    params: Params | None = None,
+    extra_key: str = "",
+    cache: bool = True,
+) -> ClaimAnalysis:
+    """Segment every review into claims, link them across reviews and flag conflicts.
+
+    ``progress`` is called as ``progress("claims", done, total)`` and may raise
+    :class:`~ballerina_tui.progress.Cancelled` to stop the analysis. The result is cached
+    on disk (see :mod:`.cache`), keyed by the reviews, the characters, the engine version
+    and ``extra_key``; ``cache=False`` neither reads nor writes it."""
+    from ballerina_tui.claims import cache as disk_cache
+    from ballerina_tui.index import ReviewIndex
+
+    if index is None:
+        index = ReviewIndex(corpus)
+    key = None
+    if cache and params is None:
+        key = disk_cache.key_for(corpus, index.characters, extra_key)
+        cached = disk_cache.load(key, corpus)
+        if cached is not None:
+            total = len(corpus.reviews)
+            report_progress(progress, "claims", total, total)
+            return cached
+    ix = index.ensure(progress=progress)
+    claims = build_claims(corpus, index.characters, progress)
+    total = len(corpus.reviews)
+    state = link_claims(claims, index.characters, params or PARAMS, ix=ix, progress=progress)
+    conflicts = _find_conflicts(
+        claims,
+        state.aligner,
+        state.lexical,
+        state.uf,
+        state.rep,
+        state.scored,
+        state.scorer,
+        (params or PARAMS).mutual,
+        set(state.linked),
+    )
+    analysis = _assemble(corpus, claims, state.uf, conflicts)
+    analysis.attach(state.near, state.scorer, state.linked)
+    report_progress(progress, "claims", total, total)
+    if key is not None:
+        disk_cache.store(key, analysis)
+    return analysis
+
+
+class LinkState:
+    """What linking leaves behind: groups, per-pair evidence, nearest candidates."""
+
+    def __init__(self, aligner, scorer, uf, rep, lexical, near, linked, scored=None) -> None:
+        self.scored = scored or {}  # (a, b) -> combined score, every candidate pair
+        self.aligner = aligner
+        self.scorer = scorer
+        self.uf = uf
+        self.rep = rep
+        self.lexical = lexical  # (a, b) -> lexical similarity, candidate pairs only
+        self.near = near  # claim index -> [(other index, score)], best first
+        self.linked = linked  # (a, b) -> score of each link made
+
+
+def link_claims(
+    claims: list[Claim],
+    characters,
+    params: Params,
+    *,
+    ix=None,
+    progress: ProgressFn | None = None,
+    dense: bool = True,
+) -> LinkState:
+    """Features, candidates, scores and groups of ``claims`` (no conflicts)."""
+    aligner = _Aligner(claims, characters)
+    uf = _UnionFind(len(claims))
+    # Word-for-word the same claim (a review that copies another): same group at once.
+    first_of: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        key = _normalised(claim.text)
+        if key in first_of:
+            uf.union(first_of[key], i)
+        else:
+            first_of[key] = i
+    rep = [uf.find(i) for i in range(len(claims))]
+    vectors = None
+    if dense and claims:
+        vectors = embed_claims([c.text for c in claims])
+    scorer = Scorer(claims, aligner, vectors, params)
+    if ix is not None:
+        shared = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
+    else:
+        shared = aligner.candidate_pairs_in_memory(rep)
+    lexical = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
+    pairs = set(lexical)
+    if vectors is not None:
+        pairs |= dense_candidates(claims, rep, vectors)
+    scored = scorer.score_many(sorted(pairs), lexical)
+    near = nearest(claims, scored)
+    linked = cluster(claims, scored, uf, scorer, params)
+    return LinkState(aligner, scorer, uf, rep, lexical, near, linked, scored)
+
+
+def _assemble(
+    corpus: Corpus, claims: list[Claim], uf: _UnionFind, conflicts: list[Conflict]
+) -> ClaimAnalysis:
+    members: dict[int, list[int]] = {}
+    for i in range(len(claims)):
+        members.setdefault(uf.find(i), []).append(i)
+    groups: list[ClaimGroup] = []
+    for n, root in enumerate(sorted(members), 1):
+        idx = members[root]
+        gid = f"g{n}"
+        reviews = list(dict.fromkeys(claims[i].review for i in idx))
+        groups.append(ClaimGroup(gid, [claims[i].id for i in idx], reviews))
+        for i in idx:
+            claims[i].group = gid
+            claims[i].shared_with = _others(reviews, claims[i].review)
+            claims[i].unique = not claims[i].shared_with
+    by_id = {c.id: c for c in claims}
+    for conflict in conflicts:
+        by_id[conflict.a].contradicts.append(conflict.b)
+        by_id[conflict.b].contradicts.append(conflict.a)
+    return ClaimAnalysis(list(corpus.reviews), claims, groups, conflicts)

@@ -1,0 +1,232 @@
+"""The claim engine's data: claims, groups, conflicts, diff rows and the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ballerina_tui.corpus import Review
+
+UNIQUE = "unique"
+SHARED = "shared"
+CONFLICT = "conflict"
+
+
+@dataclass
+class Claim:
+    id: str  # "<review id>:<n>", n counting from 1 in reading order
+    review: str
+    text: str  # verbatim review.text[start:end]
+    section: str
+    start: int
+    end: int
+    characters: tuple[str, ...] = ()
+    paragraph: int = 0  # index of the block (paragraph or list item) it comes from
+    group: str = ""
+    shared_with: list[str] = field(default_factory=list)
+    unique: bool = True
+    contradicts: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``conflict`` if it contradicts another claim, else ``shared`` or ``unique``."""
+        if self.contradicts:
+            return CONFLICT
+        return UNIQUE if self.unique else SHARED
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "review": self.review,
+            "text": self.text,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "group": self.group,
+            "shared_with": list(self.shared_with),
+            "unique": self.unique,
+            "contradicts": list(self.contradicts),
+        }
+
+
+@dataclass
+class ClaimGroup:
+    id: str  # "g<n>"
+    claims: list[str]
+    reviews: list[str]
+
+    def to_json(self, links: list[dict] | None = None) -> dict:
+        out = {"id": self.id, "claims": list(self.claims), "reviews": list(self.reviews)}
+        if links is not None:
+            out["links"] = links
+        return out
+
+
+@dataclass(frozen=True)
+class Conflict:
+    a: str  # claim id
+    b: str  # claim id
+    reason: str  # one line: why these two cannot both be true
+
+
+@dataclass
+class DiffRow:
+    """One aligned row of a diff: the claims of each shown review that belong together."""
+
+    kind: str  # UNIQUE | SHARED | CONFLICT
+    cells: dict[str, list[Claim]]  # review id -> claims (empty list: nothing in that column)
+    group: str | None = None
+
+
+@dataclass
+class ClaimAnalysis:
+    reviews: list[Review]
+    claims: list[Claim]
+    groups: list[ClaimGroup]
+    conflicts: list[Conflict]
+
+    # claim id -> its best candidates in other reviews, ``[(other claim id, score)]``, best
+    # first (up to ten): what a fan picks from to link a claim by hand.
+    near: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # (claim id, claim id) -> the evidence of each link the engine made (with its score).
+    links: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_id = {c.id: c for c in self.claims}
+        self._groups = {g.id: g for g in self.groups}
+        self._index = {c.id: i for i, c in enumerate(self.claims)}
+        self._scorer = None
+        self._scorer_factory = None
+
+    def attach(self, near: dict, scorer, linked: dict) -> None:
+        """Keep the linking's results: ``near`` and ``linked`` by claim index, the scorer."""
+        ids = [c.id for c in self.claims]
+        self.near = {ids[i]: [(ids[j], round(s, 4)) for j, s in cands] for i, cands in near.items()}
+        self._scorer = scorer
+        self.links = {}
+        for (a, b), score in linked.items():
+            evidence = scorer.evidence(a, b)
+            evidence["score"] = round(score, 4)
+            self.links[(ids[a], ids[b])] = evidence
+
+    def _get_scorer(self):
+        if self._scorer is None and self._scorer_factory is not None:
+            self._scorer = self._scorer_factory(self)
+        return self._scorer
+
+    def evidence(self, a_id: str, b_id: str) -> dict:
+        """The evidence and score for any pair of claims, and whether (and why not) linked.
+
+        Keys: ``lexical``, ``dense`` (cosine), ``names``, ``numbers``, ``aspects``,
+        ``score``, ``linked`` (bool), ``why`` (one line)."""
+        from ballerina_tui.claims.scoring import PARAMS
+
+        a, b = self._by_id[a_id], self._by_id[b_id]
+        link = self.links.get((a_id, b_id)) or self.links.get((b_id, a_id))
+        scorer = self._get_scorer()
+        if link is not None:
+            out = dict(link)
+        elif scorer is not None:
+            out = scorer.evidence(self._index[a_id], self._index[b_id])
+        else:
+            out = {"score": 0.0}
+        score = out.get("score", 0.0)
+        if a.review == b.review:
+            out.update(linked=False, why="the same review")
+        elif link is not None:
+            out.update(linked=True, why="linked: the best match of each other, or a close one")
+        elif a.group == b.group:
+            out.update(linked=True, why="linked through other claims of their group")
+        else:
+            out["linked"] = False
+            best_a = next(
+                (c for c, _s in self.near.get(a_id, []) if c.split(":")[0] == b.review), None
+            )
+            best_b = next(
+                (c for c, _s in self.near.get(b_id, []) if c.split(":")[0] == a.review), None
+            )
+            if score < PARAMS.mutual:
+                out["why"] = f"score {score:.2f} below the link threshold {PARAMS.mutual:.2f}"
+            elif best_a not in (None, b_id):
+                out["why"] = f"{a_id} matches {best_a} better in {b.review}"
+            elif best_b not in (None, a_id):
+                out["why"] = f"{b_id} matches {best_b} better in {a.review}"
+            else:
+                out["why"] = "their groups hold claims too far apart to merge"
+        return out
+
+    def _claim_json(self, claim: Claim) -> dict:
+        out = claim.to_json()
+        out["near"] = [{"claim": c, "score": s} for c, s in self.near.get(claim.id, [])[:3]]
+        return out
+
+    def _group_links(self, group: ClaimGroup) -> list[dict]:
+        members = set(group.claims)
+        return [
+            {"a": a, "b": b, **evidence}
+            for (a, b), evidence in self.links.items()
+            if a in members and b in members
+        ]
+
+    def claim(self, claim_id: str) -> Claim:
+        return self._by_id[claim_id]
+
+    def group(self, group_id: str) -> ClaimGroup:
+        return self._groups[group_id]
+
+    def for_review(self, review_id: str) -> list[Claim]:
+        return [c for c in self.claims if c.review == review_id]
+
+    def claim_at(self, review_id: str, offset: int) -> Claim | None:
+        """The claim of ``review_id`` whose span contains ``offset``."""
+        for claim in self.claims:
+            if claim.review == review_id and claim.start <= offset < claim.end:
+                return claim
+        return None
+
+    def counts(self, review_id: str) -> dict[str, int]:
+        """How many of a review's claims are unique, shared and conflicting."""
+        out = {UNIQUE: 0, SHARED: 0, CONFLICT: 0}
+        for claim in self.for_review(review_id):
+            out[claim.status] += 1
+        return out
+
+    def to_json(self, *, review: str | None = None, unique_only: bool = False) -> dict:
+        claims = [
+            c
+            for c in self.claims
+            if (review is None or c.review == review) and (not unique_only or c.unique)
+        ]
+        wanted_groups = {c.group for c in claims}
+        return {
+            "reviews": [{"id": r.id, "handle": r.handle, "title": r.title} for r in self.reviews],
+            "claims": [self._claim_json(c) for c in claims],
+            "groups": [
+                g.to_json(self._group_links(g)) for g in self.groups if g.id in wanted_groups
+            ],
+        }
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _others(reviews: list[str], own: str) -> list[str]:
+    """``reviews`` without ``own`` (listed once): sliced, not filtered, since a claim of a
+    group spanning thousands of reviews would otherwise cost a Python loop each."""
+    try:
+        k = reviews.index(own)
+    except ValueError:
+        return list(reviews)
+    return reviews[:k] + reviews[k + 1 :]

@@ -1,0 +1,110 @@
+"""MRPC pairs as two-review corpora: does the claim engine link paraphrases, and only them?
+
+    python benchmarks/eval_mrpc.py [--data ../shared/paraphrase] [--limit N] [--sweep]
+
+Each MRPC pair becomes a corpus of two one-sentence reviews (plain ``.txt`` files, so
+they go through the real loader and segmenter); the pair counts as *linked* when any claim
+of one review ends up in a group with a claim of the other. Linked is compared with the
+pair's paraphrase label: accuracy and F1 (of the paraphrase class), as MRPC reports them.
+Only the train split is read (the test split is kept apart and judges the result).
+``--sweep`` reruns the decision over a range of ``Params.strong`` (the threshold that
+decides a pair with no alternatives) and prints the plateau.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def read_mrpc(path: Path) -> list[tuple[int, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 5:
+            rows.append((int(parts[0]), parts[3], parts[4]))
+    return rows
+
+
+def pair_parts(a: str, b: str, tmp: Path):
+    """Claims of the two one-sentence reviews, and the evidence of every cross pair."""
+    from ballerina_tui.characters import CharacterSet
+    from ballerina_tui.claims.linking import build_claims, link_claims
+    from ballerina_tui.claims.scoring import PARAMS
+    from ballerina_tui.corpus import load_corpus
+
+    for name, text in (("a.txt", a), ("b.txt", b)):
+        (tmp / name).write_text(text + "\n", encoding="utf-8")
+    corpus = load_corpus(tmp)
+    claims = build_claims(corpus, CharacterSet())
+    state = link_claims(claims, CharacterSet(), PARAMS)
+    parts = []
+    for i, x in enumerate(claims):
+        for j, y in enumerate(claims):
+            if i < j and x.review != y.review:
+                parts.append(state.scorer.parts(i, j))
+    linked = any(
+        claims[i].review != claims[j].review
+        for i in range(len(claims))
+        for j in range(len(claims))
+        if i < j and state.uf.find(i) == state.uf.find(j)
+    )
+    return parts, linked
+
+
+def scores(gold: list[int], pred: list[bool]) -> tuple[float, float]:
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, pred, strict=True) if not g and p)
+    fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
+    acc = sum(1 for g, p in zip(gold, pred, strict=True) if bool(g) == p) / len(gold)
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return 100 * acc, 100 * f1
+
+
+def main() -> None:
+    from ballerina_tui.claims.scoring import PARAMS
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "paraphrase"))
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--sweep", action="store_true")
+    args = ap.parse_args()
+    rows = read_mrpc(Path(args.data) / "msr_paraphrase_train.txt")
+    if args.limit:
+        rows = rows[: args.limit]
+    t0 = time.perf_counter()
+    gold, pred, all_parts = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, a, b in rows:
+            parts, linked = pair_parts(a, b, Path(tmp))
+            gold.append(label)
+            pred.append(linked)
+            all_parts.append(parts)
+    acc, f1 = scores(gold, pred)
+    print(
+        f"MRPC train, {len(rows)} pairs as two-review corpora: accuracy {acc:.1f} F1 {f1:.1f} "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
+    if args.sweep:
+        for strong in [x / 100 for x in range(30, 61, 2)]:
+            p = dataclasses.replace(PARAMS, strong=strong)
+            guess = [
+                any(
+                    q["coverage"] + p.strong_dense * max(0.0, q["dense"] - p.dense_floor) >= strong
+                    for q in parts
+                )
+                for parts in all_parts
+            ]
+            acc, f1 = scores(gold, guess)
+            print(f"  strong={strong:.2f}: accuracy {acc:.1f} F1 {f1:.1f}")
+
+
+if __name__ == "__main__":
+    main()
