@@ -9,9 +9,10 @@ from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _wr
 
 def _analysis(args):
     from ballerina_tui.claims import analyze
+    from ballerina_tui.cli_corrections import corrected_analysis
 
     corpus = _load(args)
-    return corpus, analyze(corpus, _index(args, corpus))
+    return corpus, corrected_analysis(corpus, analyze(corpus, _index(args, corpus)))
 
 
 def _review_id(corpus, name: str) -> str:

@@ -14,9 +14,10 @@ from ballerina_tui.cli import CliError, _emit_json, _index, _load, _warn, _write
 def try_analyze(corpus, index=None):
     """The claim analysis, or ``None`` (with a warning) when the engine cannot run."""
     from ballerina_tui.claims import analyze
+    from ballerina_tui.cli_corrections import corrected_analysis
 
     try:
-        return analyze(corpus, index)
+        return corrected_analysis(corpus, analyze(corpus, index))
     except NotImplementedError:
         _warn("the claim engine is not available; claim status tags are left out")
         return None
