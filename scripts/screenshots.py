@@ -27,6 +27,8 @@ SHOTS = [
     ("highlights", ("j", "h", "j", "j", "h", "H")),
     ("export", ("j", "h", "e")),
     ("help", ("f1",)),
+    ("diff-explain", ("d", "w")),
+    ("diff-link", ("d", "l")),
 ]
 
 

@@ -65,9 +65,25 @@ class DiffScreen(Screen):
             id="diff.open",
             tooltip="Open the focused claim in the reader",
         ),
-        Binding("l", "link", "Link", id="diff.link", tooltip="Link the claim to a candidate"),
-        Binding("b", "unlink", "Break link", id="diff.unlink", tooltip="Break the claim's link"),
-        Binding("w", "explain", "Why", id="diff.explain", tooltip="Why unique, or what linked it"),
+        Binding(
+            "l", "link", "Link", show=False, id="diff.link", tooltip="Link the claim to a candidate"
+        ),
+        Binding(
+            "b",
+            "unlink",
+            "Break link",
+            show=False,
+            id="diff.unlink",
+            tooltip="Break the claim's link",
+        ),
+        Binding(
+            "w",
+            "explain",
+            "Why",
+            show=False,
+            id="diff.explain",
+            tooltip="Why unique, or what linked it",
+        ),
         Binding("escape", "app.back", "Back", show=False, id="diff.back"),
     ]
 

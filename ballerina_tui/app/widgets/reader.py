@@ -35,8 +35,17 @@ class Reader(LineView):
             id="reader.marks",
             tooltip="Mark claims inline by status: + unique, = shared, ≠ conflicting",
         ),
-        Binding("l", "link", "Link", id="reader.link", tooltip="Link the claim to a candidate"),
-        Binding("b", "unlink", "Break link", id="reader.unlink", tooltip="Break its link"),
+        Binding(
+            "l",
+            "link",
+            "Link",
+            show=False,
+            id="reader.link",
+            tooltip="Link the claim to a candidate",
+        ),
+        Binding(
+            "b", "unlink", "Break link", show=False, id="reader.unlink", tooltip="Break its link"
+        ),
     ]
 
     COMPONENT_CLASSES = {
