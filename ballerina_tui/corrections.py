@@ -421,7 +421,8 @@ _FUNCTION_WORDS = frozenset(
     "the a an and or but of to in on at for with by from as is are was were be been it its "
     "this that these those he she they his her their i you we my our your not no so very "
     "too also just than then there here has have had do does did will would can could "
-    "into about over more most some such what which who whom whose all one".split()
+    "into about over more most some such what which who whom whose all one up out when how "
+    "only even much many like get gets got if because being".split()
 )
 
 
@@ -435,13 +436,17 @@ def _fallback_near(analysis, claim_id: str) -> list[tuple[str, float]]:
     """Every claim of another review, ranked by shared content words (Jaccard).
 
     Used only while the engine offers no ``near`` of its own."""
+    words = getattr(analysis, "_content_words", None)
+    if words is None:  # once per analysis: the picker and explain rank often
+        words = {c.id: _content_words(c.text) for c in analysis.claims}
+        analysis._content_words = words
     me = analysis.claim(claim_id)
-    mine = _content_words(me.text)
+    mine = words[me.id]
     out = []
     for other in analysis.claims:
         if other.review == me.review:
             continue
-        theirs = _content_words(other.text)
+        theirs = words[other.id]
         union = mine | theirs
         score = len(mine & theirs) / len(union) if union else 0.0
         if score > 0:
