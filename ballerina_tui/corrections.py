@@ -316,8 +316,8 @@ def apply_corrections(analysis, corrections):
     ``link a b`` puts the groups of a and b together; ``unlink a`` takes a out of its group
     (alone); ``unlink a b`` takes a out of b's group. Groups the corrections did not touch
     keep their ids; changed ones get new ids. ``shared_with`` and ``unique`` follow the new
-    groups; a conflict between two claims that are now in one group is dropped (the fan says
-    they assert the same thing). Corrections whose claims are gone are skipped and reported
+    groups; a conflict between two claims that the corrections put in one group is dropped
+    (the fan says they assert the same thing). Corrections whose claims are gone are skipped and reported
     in ``corrections_applied`` (a list of :class:`Applied`) on the result.
     """
     applied = [
@@ -328,6 +328,7 @@ def apply_corrections(analysis, corrections):
 
     if not any(a.active for a in applied):
         result = dataclasses.replace(analysis)
+        _carry_over(analysis, result)
         result.corrections_applied = applied
         return result
     group_of = {c.id: c.group for c in analysis.claims}
@@ -376,7 +377,12 @@ def apply_corrections(analysis, corrections):
         group_reviews = list(dict.fromkeys(reviews_of[c] for c in ids))
         groups.append(ClaimGroup(rename[gid], ids, group_reviews))
     reviews_in = {g.id: g.reviews for g in groups}
-    conflicts = [x for x in analysis.conflicts if rename[group_of[x.a]] != rename[group_of[x.b]]]
+    base_group = {c.id: c.group for c in analysis.claims}
+    conflicts = [  # the fan's links say these two assert the same thing: no conflict
+        x
+        for x in analysis.conflicts
+        if base_group[x.a] == base_group[x.b] or rename[group_of[x.a]] != rename[group_of[x.b]]
+    ]
     against: dict[str, list[str]] = {}
     for x in conflicts:
         against.setdefault(x.a, []).append(x.b)
@@ -395,8 +401,16 @@ def apply_corrections(analysis, corrections):
             )
         )
     result = dataclasses.replace(analysis, claims=claims, groups=groups, conflicts=conflicts)
+    _carry_over(analysis, result)
     result.corrections_applied = applied
     return result
+
+
+def _carry_over(source, target) -> None:
+    """Keep what the engine attached to its analysis outside the dataclass fields."""
+    for name, value in vars(source).items():
+        if name not in vars(target):
+            setattr(target, name, value)
 
 
 def corrected(corpus, analysis, store: CorrectionStore | None = None):
@@ -498,6 +512,11 @@ def evidence(analysis, a_id: str, b_id: str) -> dict:
             "shared words": sorted(wa & wb),
             "score": round(len(wa & wb) / len(union), 3) if union else 0.0,
         }
+        if a.group != b.group:
+            out["not linked"] = (
+                f"{len(wa & wb)} of {len(union)} content words in common; "
+                "no engine evidence for this pair"
+            )
     a, b = analysis.claim(a_id), analysis.claim(b_id)
     out["linked"] = a.group == b.group
     fan = [x.correction.kind for x in corrections_for(analysis, a_id) if b_id in (x.a, x.b)]

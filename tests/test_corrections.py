@@ -166,7 +166,9 @@ def test_unlink_takes_a_claim_out_of_its_group(analysis):
 
 
 def test_linking_a_conflicting_pair_hides_the_conflict(analysis):
-    conflict = analysis.conflicts[0]
+    conflict = next(
+        x for x in analysis.conflicts if analysis.claim(x.a).group != analysis.claim(x.b).group
+    )
     a, b = analysis.claim(conflict.a), analysis.claim(conflict.b)
     out = apply_corrections(analysis, [make_correction(LINK, a, b)])
     assert (conflict.a, conflict.b) not in {(x.a, x.b) for x in out.conflicts}
@@ -196,6 +198,40 @@ def test_stored_corrections_round_trip_any_text(review, text, start):
     back = Correction.from_dict(item.to_dict())
     assert back == item and back.id == item.id
     assert ClaimRef(review, " " + text.replace(" ", "  ") + "\n").key == ref.key
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.booleans(), st.integers(0, 10**6), st.integers(0, 10**6)), max_size=12)
+)
+def test_any_sequence_of_corrections_keeps_the_analysis_consistent(analysis, steps):
+    claims = analysis.claims
+    corrections = []
+    for is_link, i, j in steps:
+        a, b = claims[i % len(claims)], claims[j % len(claims)]
+        if a.id == b.id:
+            continue
+        if is_link:
+            corrections.append(make_correction(LINK, a, b))
+        else:
+            corrections.append(make_correction(UNLINK, a, b if j % 2 else None))
+    out = apply_corrections(analysis, corrections)
+    placed = [cid for g in out.groups for cid in g.claims]
+    assert sorted(placed) == sorted(c.id for c in claims)  # each claim in exactly one group
+    assert len({g.id for g in out.groups}) == len(out.groups)
+    for claim in out.claims:
+        group = out.group(claim.group)
+        assert claim.id in group.claims
+        assert claim.shared_with == [r for r in group.reviews if r != claim.review]
+        assert claim.unique == (not claim.shared_with)
+    for conflict in out.conflicts:  # none between claims the corrections put together
+        together = out.claim(conflict.a).group == out.claim(conflict.b).group
+        assert not together or (
+            analysis.claim(conflict.a).group == analysis.claim(conflict.b).group
+        )
+    last = corrections[-1] if corrections else None
+    if last is not None and last.kind == LINK:
+        assert out.claim(resolve(last.a, out)).group == out.claim(resolve(last.b, out)).group
 
 
 # --------------------------------------------------------------------------- CLI
