@@ -325,7 +325,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules that add their own sub-commands with ``add_commands(subparsers)``.
-COMMAND_MODULES = ("ballerina_tui.cli_claims", "ballerina_tui.cli_notes", "ballerina_tui.cli_add")
+COMMAND_MODULES = (
+    "ballerina_tui.cli_claims",
+    "ballerina_tui.cli_notes",
+    "ballerina_tui.cli_add",
+    "ballerina_tui.cli_corrections",
+)
 
 
 def _add_engine_commands(sub) -> None:

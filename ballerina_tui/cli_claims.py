@@ -9,11 +9,13 @@ from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _wr
 
 def _analysis(args):
     from ballerina_tui.claims import analyze
+    from ballerina_tui.cli_corrections import corrected_analysis
     from ballerina_tui.cli_progress import progress_bar
 
     corpus = _load(args)
     with progress_bar() as progress:  # on stderr, only when it is a terminal
-        return corpus, analyze(corpus, _index(args, corpus, progress), progress=progress)
+        analysis = analyze(corpus, _index(args, corpus, progress), progress=progress)
+    return corpus, corrected_analysis(corpus, analysis)
 
 
 def _review_id(corpus, name: str) -> str:

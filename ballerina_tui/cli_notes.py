@@ -14,11 +14,12 @@ from ballerina_tui.cli import CliError, _emit_json, _index, _load, _warn, _write
 def try_analyze(corpus, index=None):
     """The claim analysis, or ``None`` (with a warning) when the engine cannot run."""
     from ballerina_tui.claims import analyze
+    from ballerina_tui.cli_corrections import corrected_analysis
     from ballerina_tui.cli_progress import progress_bar
 
     try:
         with progress_bar() as progress:  # on stderr, only when it is a terminal
-            return analyze(corpus, index, progress=progress)
+            return corrected_analysis(corpus, analyze(corpus, index, progress=progress))
     except NotImplementedError:
         _warn("the claim engine is not available; claim status tags are left out")
         return None

@@ -28,6 +28,8 @@ SHOTS = [
     ("export", ("j", "h", "e")),
     ("help", ("f1",)),
     ("add-review", ("plus", *"review")),
+    ("diff-explain", ("d", "w")),
+    ("diff-link", ("d", "l")),
 ]
 
 

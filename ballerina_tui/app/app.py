@@ -238,6 +238,11 @@ class BallerinaApp(App):
         self.index_ready = True
 
     def _set_analysis(self, analysis, problem: str | None) -> None:
+        self.base_analysis = analysis  # before the fan's corrections
+        if analysis is not None:
+            from ballerina_tui.app.screens.corrections import with_corrections
+
+            analysis = with_corrections(self, analysis)
         self.analysis = analysis
         self.analysis_state = problem or ""
         if problem:

@@ -65,6 +65,25 @@ class DiffScreen(Screen):
             id="diff.open",
             tooltip="Open the focused claim in the reader",
         ),
+        Binding(
+            "l", "link", "Link", show=False, id="diff.link", tooltip="Link the claim to a candidate"
+        ),
+        Binding(
+            "b",
+            "unlink",
+            "Break link",
+            show=False,
+            id="diff.unlink",
+            tooltip="Break the claim's link",
+        ),
+        Binding(
+            "w",
+            "explain",
+            "Why",
+            show=False,
+            id="diff.explain",
+            tooltip="Why unique, or what linked it",
+        ),
         Binding("escape", "app.back", "Back", show=False, id="diff.back"),
     ]
 
@@ -178,3 +197,22 @@ class DiffScreen(Screen):
         claims = self.query_one(DiffView).current_claims()
         if claims:
             self.app.open_in_reader(claims[0].review, claims[0].start)
+
+    def _claim_id(self) -> str | None:
+        claims = self.query_one(DiffView).current_claims()
+        return claims[0].id if claims else None
+
+    def action_link(self) -> None:
+        from ballerina_tui.app.screens.corrections import open_link_picker
+
+        open_link_picker(self.app, self._claim_id())
+
+    def action_unlink(self) -> None:
+        from ballerina_tui.app.screens.corrections import break_link
+
+        break_link(self.app, self._claim_id())
+
+    def action_explain(self) -> None:
+        from ballerina_tui.app.screens.corrections import open_explain
+
+        open_explain(self.app, self._claim_id())

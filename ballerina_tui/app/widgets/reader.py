@@ -35,6 +35,17 @@ class Reader(LineView):
             id="reader.marks",
             tooltip="Mark claims inline by status: + unique, = shared, ≠ conflicting",
         ),
+        Binding(
+            "l",
+            "link",
+            "Link",
+            show=False,
+            id="reader.link",
+            tooltip="Link the claim to a candidate",
+        ),
+        Binding(
+            "b", "unlink", "Break link", show=False, id="reader.unlink", tooltip="Break its link"
+        ),
     ]
 
     COMPONENT_CLASSES = {
@@ -108,6 +119,18 @@ class Reader(LineView):
             else "claim marks off",
             timeout=2,
         )
+
+    def action_link(self) -> None:
+        from ballerina_tui.app.screens.corrections import open_link_picker
+
+        span = self.current_span
+        open_link_picker(self.app, span.claim if span is not None else None)
+
+    def action_unlink(self) -> None:
+        from ballerina_tui.app.screens.corrections import break_link
+
+        span = self.current_span
+        break_link(self.app, span.claim if span is not None else None)
 
     @property
     def current_span(self) -> Span | None:
