@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ballerina_tui.characters import CharacterSet, load_characters
+from ballerina_tui.characters import CharacterSet
 from ballerina_tui.corpus import Corpus, Review
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
 from ballerina_tui.progress import ProgressFn
@@ -170,9 +170,7 @@ class ReviewIndex:
         self, corpus: Corpus, *, root: Path | None = None, characters: CharacterSet | None = None
     ):
         self.corpus = corpus
-        self.characters = (
-            characters if characters is not None else load_characters(corpus.characters_path)
-        )
+        self._characters = characters  # None: the file merged with discovery, on first use
         base = Path(root) if root is not None else cache_dir()
         self.base = base / "index"
         self.dir = self.base / corpus_key(corpus.root)
@@ -190,9 +188,25 @@ class ReviewIndex:
     def in_memory(self) -> bool:
         return self._in_memory
 
+    @property
+    def characters(self) -> CharacterSet:
+        """``characters.yaml`` merged with the people the reviews name (computed once)."""
+        if self._characters is None:
+            from ballerina_tui.characters import corpus_characters
+
+            self._characters = corpus_characters(self.corpus)
+        return self._characters
+
+    @characters.setter
+    def characters(self, value: CharacterSet) -> None:
+        self._characters = value
+
     def characters_digest(self) -> str:
         path = self.corpus.characters_path
         data = path.read_bytes() if path is not None and path.is_file() else b""
+        # The file only: discovered names follow the reviews, and folding them in here
+        # would rebuild the whole index whenever one review changes. ``character:`` queries
+        # expand to the names at query time.
         return hashlib.sha256(data).hexdigest()
 
     def wanted(self) -> dict[str, str]:

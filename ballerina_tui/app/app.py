@@ -57,6 +57,7 @@ class BallerinaApp(App):
         self.blink = blink
         self.analyze_in_background = analyze_in_background
         self.characters, self.characters_problem = self._load_characters(corpus)
+        self.file_characters = self.characters  # merged with discovery off the first frame
         self.store = store if store is not None else HighlightStore.for_corpus(corpus)
         self.index = None
         self.analysis = None
@@ -94,8 +95,12 @@ class BallerinaApp(App):
     @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
     def prepare(self) -> None:
         """Open (or build) the index, then run the claim analysis. Runs in a thread."""
+        from ballerina_tui.characters import corpus_characters
         from ballerina_tui.index import ReviewIndex
 
+        # The file's characters merged with the people the reviews name: in this worker,
+        # never on the first frame; the cards screen redraws when the analysis lands.
+        self.characters = corpus_characters(self.corpus, self.file_characters)
         index = ReviewIndex(self.corpus, characters=self.characters)
         index.ensure()
         self.call_from_thread(self._set_index, index)
