@@ -91,6 +91,14 @@ def sort_rows(rows: list[AgreementRow], by: str = "agreement") -> list[Agreement
     return sorted(rows, key=lambda r: (-r.count, r.status != "conflict", r.order))
 
 
+def bar(count: int, total: int, width: int = 8) -> str:
+    """``count`` of ``total`` as a bar of ``width`` cells (▰ filled, ▱ empty)."""
+    if total <= 0:
+        return ""
+    filled = max(1 if count else 0, round(width * count / total))
+    return "▰" * filled + "▱" * (width - filled)
+
+
 def parse_filter(text: str) -> dict[str, str]:
     """``by:HANDLE``, ``char:NAME`` and free words: the filter box's small language."""
     out = {"reviewer": "", "character": "", "text": ""}

@@ -134,8 +134,16 @@ def cmd_characters(args) -> int:
             console.print(Text("  aka " + display_safe(", ".join(ch.aliases)), style="dim"))
         if ch.description:
             console.print(Text("  " + display_safe(ch.description)))
-        counts = ", ".join(f"{r.handle} {r.count}" for r in card.reviewers)
-        console.print(Text("  mentions: " + display_safe(counts), style="dim"))
+        if ch.role and ch.role != "character":
+            console.print(Text(f"  {ch.role}", style="italic"))
+        counts = ", ".join(f"{r.handle} {r.count}" for r in card.reviewers if r.count)
+        console.print(
+            Text(
+                f"  named by {card.readers} of {len(card.reviewers)} reviewers, "
+                f"{card.total} time(s): " + display_safe(counts),
+                style="dim",
+            )
+        )
         for line in card.reviewers:
             for claim in line.claims:
                 glyph = {"unique": "+", "shared": "=", "conflict": "≠"}[claim.status]

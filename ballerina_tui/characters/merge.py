@@ -38,7 +38,9 @@ def merge_characters(file_set: CharacterSet, discovered: list[Character]) -> Cha
             owner.setdefault(_key(form), n)
     ids = {c.id for c in merged}
     for ch in discovered:
-        forms = [_key(f) for f in ch.names]
+        # Matched by its own names, not its actor's: "César" played by the director is
+        # not the director's card. Only the file's entries take discovered names in.
+        forms = [_key(f) for f in (ch.name, *ch.aliases)]
         known = next((owner[f] for f in forms if f in owner), None)
         if known is not None:
             old = merged[known]
@@ -63,8 +65,6 @@ def merge_characters(file_set: CharacterSet, discovered: list[Character]) -> Cha
         if cid != ch.id:
             ch = Character(**{**ch.__dict__, "id": cid})
         merged.append(ch)
-        for form in forms:
-            owner.setdefault(form, len(merged) - 1)
     return CharacterSet(merged, film=file_set.film, path=file_set.path)
 
 

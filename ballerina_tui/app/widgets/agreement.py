@@ -18,6 +18,7 @@ from textual.widgets import OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from ballerina_tui.agreement import bar
 from ballerina_tui.app.glyphs import STATUS_GLYPH, STATUS_STYLE, reviewer_style
 from ballerina_tui.textutil import display_safe, one_line
 
@@ -115,14 +116,6 @@ class ReviewerPicker(SelectionList):
             )
         if self.option_count:
             self.highlighted = min(highlighted or 0, self.option_count - 1)
-
-
-def bar(count: int, total: int, width: int = 8) -> str:
-    """``count`` of ``total`` as a bar of ``width`` cells (▰ filled, ▱ empty)."""
-    if total <= 0:
-        return ""
-    filled = max(1 if count else 0, round(width * count / total))
-    return "▰" * filled + "▱" * (width - filled)
 
 
 def row_prompt(row, handles: dict[str, str], names: dict[str, str]) -> Content:
