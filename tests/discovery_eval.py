@@ -28,6 +28,14 @@ def labels() -> dict:
     return yaml.safe_load(ENTITIES.read_text(encoding="utf-8"))["films"]
 
 
+def bundled_known(corpus) -> list[str]:
+    """Every name and alias in ``data/characters.yaml``: right as a card even when only
+    one review mentions it (so not expected)."""
+    from ballerina_tui.characters import load_characters
+
+    return [form for ch in load_characters(corpus.characters_path) for form in ch.names]
+
+
 def bundled_expected(corpus) -> list[dict]:
     """``data/characters.yaml`` entries that two or more bundled reviews mention."""
     from ballerina_tui.characters import load_characters

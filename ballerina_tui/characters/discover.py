@@ -60,7 +60,7 @@ _ADJECTIVES = frozenset(
 )
 
 _WORD = re.compile(r"[^\W\d_](?:[\w]|['\u2019][^\W\d_]|-[^\W\d_])*")
-_SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u201d()\[\]]\s*$|^\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u201d]\s*$|^\s*$")
 
 ROLE_BEFORE = [
     ("director", r"(?:directed|helmed|direction)\s+by|\bdirector|\bfilmmaker"),
