@@ -25,6 +25,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ballerina_tui.characters.model import Character
 from ballerina_tui.textutil import APOSTROPHES, fold, slugify
@@ -77,7 +78,11 @@ ROLE_BEFORE = [
     ("producer", r"produced\s+by|\bproducer"),
     ("actor", r"(?:starring|stars|actor|actress|co-stars?)"),
 ]
-_ROLE_BEFORE = [(role, re.compile(rf"(?:{pat})\s*[,:]?\s*$", re.I)) for role, pat in ROLE_BEFORE]
+# One pattern for every role, each its own group: one search per name span.
+_ROLE_BEFORE = re.compile(
+    "|".join(rf"(?P<{role}>(?:{pat})\s*[,:]?\s*$)" for role, pat in ROLE_BEFORE), re.I
+)
+_ROLE_HINT = re.compile(r"by\s*$|(?:or|er|ist|ess|ar|ing|s)\s*[,:]?\s*$", re.I)
 # Between two spans A and B: what A is to B.
 _AS = re.compile(r"^\s+as\s+(?:the\s+)?$", re.I)  # A (actor) as B (character)
 _PLAYS = re.compile(r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:the\s+)?$", re.I)
@@ -116,21 +121,20 @@ def _sentence_initial(text: str, start: int) -> bool:
     return start == 0 or bool(_SENTENCE_END.search(before)) or "\n" in before
 
 
-def _word_stats(texts: list[str]) -> tuple[Counter, Counter]:
+def _word_stats(tokenised: list[tuple[str, list]]) -> tuple[Counter, Counter]:
     lower: Counter = Counter()
     cap_mid: Counter = Counter()
-    for text in texts:
-        for m in _WORD.finditer(text):
-            word = m.group(0)
-            if word.islower():
-                lower[word] += 1
-            elif word[0].isupper() and not _sentence_initial(text, m.start()):
+    for text, tokens in tokenised:
+        words = [m.group(0) for m in tokens]
+        lower.update(w for w in words if w.islower())
+        for m, word in zip(tokens, words, strict=True):
+            if word[0].isupper() and not _sentence_initial(text, m.start()):
                 cap_mid[_strip_possessive(word)] += 1
     return lower, cap_mid
 
 
 def _strip_possessive(word: str) -> str:
-    word = word.translate(APOSTROPHES)
+    """ "Bruno's" → "Bruno" (apostrophes are folded before this runs)."""
     return word[:-2] if word.endswith("'s") else word
 
 
@@ -150,14 +154,17 @@ class _NameWords:
         return mid >= 1 and low * 2 <= mid
 
 
-def _spans(review: str, text: str, words: _NameWords) -> list[_Span]:
+def _spans(review: str, text: str, tokens: list, words: _NameWords) -> list[_Span]:
     """Maximal runs of name words (with initials and particles) in ``text``."""
     out: list[_Span] = []
-    tokens = list(_WORD.finditer(text))
     n = 0
     while n < len(tokens):
         m = tokens[n]
-        word = _strip_possessive(m.group(0))
+        raw = m.group(0)
+        if not raw[0].isupper():
+            n += 1
+            continue
+        word = _strip_possessive(raw)
         if not words.is_name(word):
             n += 1
             continue
@@ -167,7 +174,7 @@ def _spans(review: str, text: str, words: _NameWords) -> list[_Span]:
         while k < len(tokens):
             nxt = tokens[k]
             gap = text[end : nxt.start()]
-            if _strip_possessive(m.group(0)) != m.group(0).translate(APOSTROPHES):
+            if m.group(0).endswith("'s"):
                 break  # a possessive ends the name
             nword = _strip_possessive(nxt.group(0))
             # "Arthur C. Clarke": an initial with its dot.
@@ -225,6 +232,7 @@ def _spans(review: str, text: str, words: _NameWords) -> list[_Span]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _key(form: str) -> str:
     return fold(form).replace(".", "").strip()
 
@@ -265,9 +273,10 @@ class _Discovery:
 
     def run(self) -> list[Character]:
         documents = [(r, t.translate(APOSTROPHES)) for r, t in self.documents]
-        words = _NameWords(*_word_stats([t for _, t in documents]))
-        for review, text in documents:
-            spans = _spans(review, text, words)
+        tokenised = [(t, list(_WORD.finditer(t))) for _, t in documents]
+        words = _NameWords(*_word_stats(tokenised))
+        for (review, text), (_, tokens) in zip(documents, tokenised, strict=True):
+            spans = _spans(review, text, tokens, words)
             for span in spans:
                 key = _key(span.text)
                 entity = self.entities[key]
@@ -275,10 +284,10 @@ class _Discovery:
                 entity.reviews[review] += 1
                 if span.isolated:
                     entity.alone[review] += 1
-                for role, pattern in _ROLE_BEFORE:
-                    if pattern.search(text[max(0, span.start - 40) : span.start]):
-                        entity.roles[role] += 1
-                        break
+                window = text[max(0, span.start - 40) : span.start]
+                found = _ROLE_BEFORE.search(window) if _ROLE_HINT.search(window) else None
+                if found:
+                    entity.roles[found.lastgroup] += 1
             for a, b in zip(spans, spans[1:], strict=False):
                 between = text[a.end : b.start]
                 if b.start - a.end > 40:
