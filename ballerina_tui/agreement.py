@@ -92,11 +92,11 @@ def sort_rows(rows: list[AgreementRow], by: str = "agreement") -> list[Agreement
 
 
 def bar(count: int, total: int, width: int = 8) -> str:
-    """``count`` of ``total`` as a bar of ``width`` cells (▰ filled, ▱ empty)."""
+    """``count`` of ``total`` as a bar of ``width`` cells (█ filled, ░ empty)."""
     if total <= 0:
         return ""
     filled = max(1 if count else 0, round(width * count / total))
-    return "▰" * filled + "▱" * (width - filled)
+    return "█" * filled + "░" * (width - filled)
 
 
 def parse_filter(text: str) -> dict[str, str]:

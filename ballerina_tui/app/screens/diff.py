@@ -143,7 +143,7 @@ class DiffScreen(Screen):
         self.query_one("#reviewer-help", Static).update(
             Content.assemble(
                 (f"{len(self.chosen)} of {len(self.app.corpus.reviews)} ticked\n", "bold"),
-                ("space tick · a all · n none\no only this · S sort: ", "$text-muted"),
+                ("space tick\na all · n none\no only this\nS sort: ", "$text-muted"),
                 (picker.sort_by, "bold"),
             )
         )
@@ -180,7 +180,7 @@ class DiffScreen(Screen):
         self.query_one("#reviewer-help", Static).update(
             Content.assemble(
                 (f"{len(self.chosen)} of {len(self.app.corpus.reviews)} ticked\n", "bold"),
-                ("space tick · a all · n none\no only this · S sort: ", "$text-muted"),
+                ("space tick\na all · n none\no only this\nS sort: ", "$text-muted"),
                 (picker.sort_by, "bold"),
             )
         )

@@ -154,7 +154,7 @@ def detail_prompts(row, handles: dict[str, str], colour_of: dict[str, int]) -> l
                 Content.assemble(
                     ("■ ", reviewer_style(colour_of.get(claim.review, 0))),
                     (display_safe(handles.get(claim.review, claim.review)), "bold"),
-                    (f"  {display_safe(one_line(claim.section, 60))}\n", "$text-muted"),
+                    "\n",
                     display_safe(one_line(claim.text, 1200)),
                 ),
                 id=f"d{n}",
