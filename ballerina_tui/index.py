@@ -207,7 +207,9 @@ class ReviewIndex:
         # The file only: discovered names follow the reviews, and folding them in here
         # would rebuild the whole index whenever one review changes. ``character:`` queries
         # expand to the names at query time.
-        return hashlib.sha256(data).hexdigest()
+        # "+discovered": passages are tagged with discovered names too (issue 9), so an
+        # index built before that is retagged once.
+        return hashlib.sha256(data + b"\0+discovered").hexdigest()
 
     def wanted(self) -> dict[str, str]:
         return {r.id: r.digest for r in self.corpus.reviews}

@@ -140,13 +140,7 @@ class DiffScreen(Screen):
         text = self.query_one("#reviewer-filter", Input).value
         order = reviewer_order(self.app.corpus.reviews, picker.sort_by, self.app.analysis)
         picker.fill(order, self.colour_of, self.chosen, text)
-        self.query_one("#reviewer-help", Static).update(
-            Content.assemble(
-                (f"{len(self.chosen)} of {len(self.app.corpus.reviews)} ticked\n", "bold"),
-                ("space tick\na all · n none\no only this\nS sort: ", "$text-muted"),
-                (picker.sort_by, "bold"),
-            )
-        )
+        self._fill_picker_help_only()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "reviewer-filter":
