@@ -55,6 +55,11 @@ class Card:
     def total(self) -> int:
         return sum(line.count for line in self.reviewers)
 
+    @property
+    def readers(self) -> int:
+        """How many reviewers mention this character."""
+        return sum(1 for line in self.reviewers if line.count)
+
     def line(self, review_id: str) -> ReviewerLine | None:
         return next((r for r in self.reviewers if r.review == review_id), None)
 
@@ -62,6 +67,7 @@ class Card:
         data = self.character.to_dict()
         data["mentions"] = {r.review: r.count for r in self.reviewers}
         data["total_mentions"] = self.total
+        data["reviewers_mentioning"] = self.readers
         data["reviewers"] = [
             {
                 "review": r.review,
@@ -112,7 +118,8 @@ def _claim_characters(claim, characters: CharacterSet) -> tuple[str, ...]:
 
 
 def build_cards(corpus: Corpus, characters: CharacterSet, analysis=None) -> list[Card]:
-    """One card per character, in the order of ``characters.yaml``.
+    """One card per character, the most-mentioned first: by how many reviewers name them,
+    then how often, then in the order of ``characters.yaml`` and of discovery.
 
     ``analysis`` (a :class:`ballerina_tui.claims.ClaimAnalysis`) adds the claims; without
     it the cards carry mentions only.
@@ -144,6 +151,8 @@ def build_cards(corpus: Corpus, characters: CharacterSet, analysis=None) -> list
             for r in corpus.reviews
         ]
         cards.append(Card(character, lines, conflicts_by.get(character.id, [])))
+    order = {id(card): n for n, card in enumerate(cards)}
+    cards.sort(key=lambda card: (-card.readers, -card.total, order[id(card)]))
     return cards
 
 

@@ -145,6 +145,60 @@ def render_diff(analysis, shown: list[str], rows, *, width: int | None = None):
     return table
 
 
+def _print_agreement(console, analysis, shown: list[str], only: str | None) -> None:
+    """Many reviewers: one row per claim group, most agreed on first, each claim in full."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from ballerina_tui.agreement import agreement_rows, headline
+    from ballerina_tui.agreement import bar as agreement_bar
+    from ballerina_tui.styles import GLYPHS
+    from ballerina_tui.textutil import display_safe
+
+    handles = {r.id: r.handle for r in analysis.reviews}
+    rows = agreement_rows(analysis, shown)
+    top = headline(rows)
+    console.print(
+        Text.assemble(
+            (f"{len(shown)} reviewers: ", "bold"),
+            f"{top['shared']} claims shared, {top['unique']} said by only one, "
+            f"{top['conflict']} in conflict",
+        )
+    )
+    if top["consensus"]:
+        best = top["consensus"][0]
+        console.print(
+            Text.assemble(
+                ("most agree: ", "bold"),
+                (best.label + " ", "bold green"),
+                display_safe(best.claim.text),
+            )
+        )
+    console.print()
+    for row in rows:
+        if only and row.status != only:
+            continue
+        style = "bold red" if row.status == "conflict" else "bold"
+        console.print(
+            Text.assemble(
+                (f"{GLYPHS[row.status]} ", style),
+                (f"{row.count:>3} of {row.total} ", "bold"),
+                (agreement_bar(row.count, row.total) + "  ", "cyan"),
+                display_safe(row.claim.text),
+            )
+        )
+        who = ", ".join(handles.get(r, r) for r in row.reviews[:8])
+        more = f" and {row.count - 8} more" if row.count > 8 else ""
+        console.print(Padding(Text(display_safe(who + more), style="dim"), (0, 0, 0, 6)))
+    console.print(
+        Text(
+            "= said by several · + by only one · ≠ they contradict; "
+            "name two to four reviews for side-by-side columns",
+            style="dim",
+        )
+    )
+
+
 def cmd_diff(args) -> int:
     from ballerina_tui.claims import diff_rows
 
@@ -166,6 +220,11 @@ def cmd_diff(args) -> int:
     from ballerina_tui.styles import GLYPHS
 
     console = _console()
+    from ballerina_tui.agreement import SIDE_BY_SIDE_MAX
+
+    if len(shown) > SIDE_BY_SIDE_MAX:
+        _print_agreement(console, analysis, shown, args.only)
+        return 0
     console.print(render_diff(analysis, shown, rows))
     legend = Text.assemble(
         (f"{GLYPHS['unique']} ", "bold"),
@@ -193,7 +252,10 @@ def _cite(corpus, claim) -> str:
 
 
 def build_report(corpus, analysis) -> str:
-    """The Markdown report: what each reviewer alone claims, shared claims, conflicts."""
+    """The Markdown report: the consensus with agreement counts first, then what each
+    reviewer alone claims, the shared claims in full, and the conflicts."""
+    from ballerina_tui.textutil import one_line
+
     handles = {r.id: r.handle for r in corpus.reviews}
     total = len(corpus.reviews)
     title = corpus.film or str(corpus.root)
@@ -203,6 +265,20 @@ def build_report(corpus, analysis) -> str:
         + ", ".join(f"**{r.handle}** ({r.title})" for r in corpus.reviews)
         + "."
     )
+    out.append("")
+    from ballerina_tui.agreement import agreement_rows, headline
+
+    rows = agreement_rows(analysis)
+    top = headline(rows)
+    out += [
+        "## What most reviewers agree on",
+        "",
+        f"{top['shared']} claims made by two or more reviewers, {top['unique']} by only one, "
+        f"{top['conflict']} in conflict. The most shared first:",
+        "",
+    ]
+    for row in [r for r in rows if r.count > 1][:10]:
+        out += [f"- **{row.count} of {total}**: {one_line(row.claim.text, 300)}"]
     out.append("")
     out.append("## What each reviewer alone claims")
     for review in corpus.reviews:

@@ -25,11 +25,13 @@ def try_analyze(corpus, index=None):
         return None
 
 
-def _characters(args, corpus):
-    from ballerina_tui.characters import CharactersError, load_characters
+def _characters(args, corpus, *, discovered: bool = False):
+    from ballerina_tui.characters import CharactersError, corpus_characters, load_characters
 
     try:
-        return load_characters(corpus.characters_path)
+        file_set = load_characters(corpus.characters_path)
+        # Export tags what the file names; the cards add the people the reviews name.
+        return corpus_characters(corpus, file_set) if discovered else file_set
     except CharactersError as exc:
         line = f":{exc.line}" if exc.line else ""
         raise CliError(f"{corpus.characters_path}{line}: {exc}") from None
@@ -101,8 +103,10 @@ def cmd_characters(args) -> int:
     from ballerina_tui.cards import build_cards, find_cards
 
     corpus = _load(args)
-    characters = _characters(args, corpus)
+    characters = _characters(args, corpus, discovered=True)
     index = _index(args, corpus) if len(characters) else None
+    if index is not None:
+        index.characters = characters
     analysis = try_analyze(corpus, index) if index is not None else None
     cards = build_cards(corpus, characters, analysis)
     if args.name:
@@ -119,7 +123,7 @@ def cmd_characters(args) -> int:
 
     console = _console()
     if not cards:
-        console.print(Text("no characters (add a characters.yaml beside the reviews)"))
+        console.print(Text("no characters named in these reviews (a characters.yaml adds some)"))
         return 0
     for card in cards:
         ch = card.character
@@ -131,8 +135,16 @@ def cmd_characters(args) -> int:
             console.print(Text("  aka " + display_safe(", ".join(ch.aliases)), style="dim"))
         if ch.description:
             console.print(Text("  " + display_safe(ch.description)))
-        counts = ", ".join(f"{r.handle} {r.count}" for r in card.reviewers)
-        console.print(Text("  mentions: " + display_safe(counts), style="dim"))
+        if ch.role and ch.role != "character":
+            console.print(Text(f"  {ch.role}", style="italic"))
+        counts = ", ".join(f"{r.handle} {r.count}" for r in card.reviewers if r.count)
+        console.print(
+            Text(
+                f"  named by {card.readers} of {len(card.reviewers)} reviewers, "
+                f"{card.total} time(s): " + display_safe(counts),
+                style="dim",
+            )
+        )
         for line in card.reviewers:
             for claim in line.claims:
                 glyph = {"unique": "+", "shared": "=", "conflict": "≠"}[claim.status]

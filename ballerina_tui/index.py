@@ -11,7 +11,8 @@ hashing a single review, so a search over 10,000 reviews starts in a directory w
 The index does not depend on ``characters.yaml`` (nor on characters found in the reviews):
 ``character:`` queries are expanded to the names' phrases at query time
 (:mod:`ballerina_tui.search`). A ``words.txt`` beside it keeps the unstemmed words of the
-reviews, where spelling suggestions and fuzzy words are looked up.
+reviews, where spelling suggestions and fuzzy words are looked up, and a
+``discovered.json`` the people the reviews name (keyed by the folder's signature).
 
 Safety:
 - Updates run under an inter-process file lock, and Whoosh's own write lock is a second
@@ -68,6 +69,9 @@ WRITER_TIMEOUT = 30.0
 # Memory for the writer's posting pool before it spills sorted runs to disk.
 WRITER_LIMIT_MB = 256
 WORDS_FILE = "words.txt"
+# The people the reviews name, kept beside the index (see ReviewIndex.discovered).
+DISCOVERED_FILE = "discovered.json"
+DISCOVERED_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -320,9 +324,8 @@ class ReviewIndex:
         characters: CharacterSet | None = None,
     ):
         self.corpus = corpus
+        # None: the file merged with the people the reviews name, on first use.
         self._characters = characters
-        if characters is None and not isinstance(corpus, FolderCorpus):
-            self._characters = load_characters(corpus.characters_path)
         base = Path(root) if root is not None else cache_dir()
         self.base = base / "index"
         self.dir = self.base / corpus_key(corpus.root)
@@ -336,6 +339,7 @@ class ReviewIndex:
         self.problems: list[str] = []
         self._ix = None
         self._in_memory = False
+        self._signature: str | None = None  # the folder's, once ensure() has looked
         self._memory_words: set[str] = set()
         self._words: tuple[int, list[str]] | None = None
         self._lock = threading.Lock()
@@ -347,10 +351,47 @@ class ReviewIndex:
 
     @property
     def characters(self) -> CharacterSet:
-        """The character cards (``characters.yaml``), loaded on first use; not indexed."""
+        """``characters.yaml`` merged with the people the reviews name; not indexed."""
         if self._characters is None:
-            self._characters = load_characters(self.corpus.characters_path)
+            from ballerina_tui.characters.merge import merge_characters
+
+            self._characters = merge_characters(
+                load_characters(self.corpus.characters_path), self.discovered()
+            )
         return self._characters
+
+    def discovered(self) -> list:
+        """The people and things the reviews name (:mod:`ballerina_tui.characters.discover`).
+
+        Kept beside the index, keyed by the folder's signature: a ``search`` of a fresh
+        index reads no review file for them, and any change to the folder recomputes them.
+        """
+        from ballerina_tui.characters import Character
+        from ballerina_tui.characters.discover import discover_characters
+        from ballerina_tui.characters.merge import review_documents
+
+        signature = self._signature
+        path = self.base / DISCOVERED_FILE
+        if signature is not None and not self._in_memory:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == DISCOVERED_VERSION and data.get("signature") == signature:
+                    return [
+                        Character(**{**c, "aliases": tuple(c.get("aliases") or ())})
+                        for c in data["characters"]
+                    ]
+            except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                pass  # no cache, or not ours: compute
+        found = discover_characters(review_documents(self.corpus))
+        if signature is not None and not self._in_memory:
+            payload = {
+                "version": DISCOVERED_VERSION,
+                "signature": signature,
+                "characters": [c.to_dict() for c in found],
+            }
+            with contextlib.suppress(OSError):
+                atomic_write_text(path, json.dumps(payload, separators=(",", ":")))
+        return found
 
     @characters.setter
     def characters(self, value: CharacterSet) -> None:
@@ -362,10 +403,18 @@ class ReviewIndex:
     def in_memory(self) -> bool:
         return self._in_memory
 
-    def characters_digest(self) -> str:
-        path = self.corpus.characters_path
-        data = path.read_bytes() if path is not None and path.is_file() else b""
-        return hashlib.sha256(data).hexdigest()
+    @property
+    def characters(self) -> CharacterSet:
+        """``characters.yaml`` merged with the people the reviews name (computed once)."""
+        if self._characters is None:
+            from ballerina_tui.characters import corpus_characters
+
+            self._characters = corpus_characters(self.corpus)
+        return self._characters
+
+    @characters.setter
+    def characters(self, value: CharacterSet) -> None:
+        self._characters = value
 
     def wanted(self) -> dict[str, str]:
         return {r.id: r.digest for r in self.corpus.reviews}
@@ -595,6 +644,7 @@ class ReviewIndex:
         self.base.mkdir(parents=True, exist_ok=True)
         # Before any review is read: a file changed after this is seen next time.
         signature = folder_signature(self.corpus.root)
+        self._signature = signature
         if not rebuild:
             # Fast path, no lock: a fresh index needs no writer.
             ix = self._open_existing()

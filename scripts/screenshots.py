@@ -23,7 +23,10 @@ SHOTS = [
     ("reader-search-hit", ("slash", *"winston", "enter")),
     ("cards", ("c", "down", "down", "down")),
     ("diff", ("d", "n")),
-    ("diff-two-reviewers", ("d", "tab", "down", "down", "space", "down", "space", "tab")),
+    ("diff-two-reviewers", ("d", "tab", "tab", "n", "down", "space", "down", "space", "tab")),
+    # Thirty reviewers (generated: tests/agreement_support.py): the agreement view.
+    ("diff-thirty-reviewers", ("d",)),
+    ("diff-thirty-reviewers-opened", ("d", "down", "enter")),
     ("highlights", ("j", "h", "j", "j", "h", "H")),
     ("export", ("j", "h", "e")),
     ("help", ("f1",)),
@@ -41,11 +44,13 @@ async def _settle(app, pilot) -> None:
     await pilot.pause()
 
 
-async def shoot(name: str, keys, size: tuple[int, int], out: Path, theme: str | None) -> Path:
+async def shoot(
+    name: str, keys, size: tuple[int, int], out: Path, theme: str | None, reviews=None
+) -> Path:
     from ballerina_tui.app.app import BallerinaApp
     from ballerina_tui.corpus import load_corpus
 
-    app = BallerinaApp(load_corpus(None), blink=False)
+    app = BallerinaApp(load_corpus(reviews), blink=False)
     async with app.run_test(size=size) as pilot:
         if theme:
             app.theme = theme
@@ -74,7 +79,13 @@ def main() -> int:
             # Fresh highlights for every picture.
             os.environ["BALLERINA_TUI_DATA_DIR"] = str(Path(tmp) / f"data-{name}")
             theme = "textual-light" if name.endswith("-light") else None
-            path = asyncio.run(shoot(name, keys, (width, height), out, theme))
+            reviews = None
+            if "thirty" in name:
+                sys.path.insert(0, str(ROOT))
+                from tests.agreement_support import write_thirty
+
+                reviews = write_thirty(Path(tmp) / "thirty")
+            path = asyncio.run(shoot(name, keys, (width, height), out, theme, reviews))
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, file=sys.stderr)
     return 0
 

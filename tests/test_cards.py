@@ -14,7 +14,11 @@ from tests.test_app_support import FILM2
 def test_cards_count_mentions_per_reviewer(corpus):
     characters = load_characters(corpus.characters_path)
     cards = build_cards(corpus, characters)
-    assert [c.character.id for c in cards] == [c.id for c in characters]
+    # Issue 9: the most-mentioned first (by reviewers, then mentions), every entry once.
+    assert sorted(c.character.id for c in cards) == sorted(c.id for c in characters)
+    keys = [(-c.readers, -c.total) for c in cards]
+    assert keys == sorted(keys)
+    assert cards[0].readers == len(corpus.reviews)
     for card in cards:
         assert [line.review for line in card.reviewers] == corpus.ids
         for line in card.reviewers:

@@ -56,3 +56,21 @@ def test_light_theme(snap_compare):
 
 def test_tiny_terminal(snap_compare):
     assert snap_compare(make_app(), terminal_size=(40, 12), run_before=_keys("d"))
+
+
+@pytest.fixture(scope="module")
+def thirty_reviews(tmp_path_factory):
+    from tests.agreement_support import write_thirty
+
+    return write_thirty(tmp_path_factory.mktemp("films") / "thirty")
+
+
+def test_agreement_view_thirty_reviewers(snap_compare, thirty_reviews):
+    """Issue 9: thirty reviewers as agreement rows, hostile handles among them."""
+    assert snap_compare(make_app(thirty_reviews), terminal_size=(110, 32), run_before=_keys("d"))
+
+
+def test_agreement_view_opened_row(snap_compare, thirty_reviews):
+    assert snap_compare(
+        make_app(thirty_reviews), terminal_size=(110, 32), run_before=_keys("d", "down", "enter")
+    )

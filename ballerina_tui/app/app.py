@@ -76,6 +76,7 @@ class BallerinaApp(App):
         self.blink = blink
         self.analyze_in_background = analyze_in_background
         self.characters, self.characters_problem = self._load_characters(corpus)
+        self.file_characters = self.characters  # merged with discovery off the first frame
         self.store = store if store is not None else HighlightStore.for_corpus(corpus)
         self.index = None
         self.analysis = None
@@ -185,14 +186,19 @@ class BallerinaApp(App):
                 self._to_app(self._set_analysis, None, f"background work failed: {exc}")
 
     def _prepare_steps(self) -> None:
+        from ballerina_tui.characters import merge_characters
         from ballerina_tui.index import ReviewIndex
         from ballerina_tui.progress import Cancelled
 
-        corpus = self.corpus
-        index = ReviewIndex(corpus, characters=self.characters)
+        corpus, file_characters = self.corpus, self.file_characters
+        index = ReviewIndex(corpus, characters=file_characters)
         index.ensure(progress=self._progress)
         if corpus is not self.corpus:
             return  # a review was added meanwhile: a newer run takes over
+        # The file's characters merged with the people the reviews name: in this thread,
+        # never on the first frame (kept beside the index); the cards redraw when it lands.
+        index.characters = merge_characters(file_characters, index.discovered())
+        self.characters = index.characters
         self._to_app(self._set_index, index)
         try:
             from ballerina_tui.claims import analyze

@@ -193,6 +193,7 @@ def review_added(app, result) -> None:
     moved = Path(corpus.root).resolve() != Path(app.corpus.root).resolve()
     app.corpus = corpus
     app.characters, app.characters_problem = app._load_characters(corpus)
+    app.file_characters = app.characters  # merged with discovery by the next prepare()
     if moved:
         app.store = HighlightStore.for_corpus(corpus)
     app.index = None

@@ -27,16 +27,27 @@ def card_head(card, handles_width: int = 12) -> Content:
         if value:
             lines.append(Content.assemble((f"{label:<12}", "bold"), display_safe(value)))
 
-    field("played by", ch.actor or "—")
+    if ch.role and ch.role != "character":
+        field("role", ch.role)
+    if ch.actor or ch.kind == "character":
+        field("played by", ch.actor or "—")
     field("also called", ", ".join(ch.aliases) if ch.aliases else "—")
     field("affiliation", ch.affiliation or "—")
     if ch.description:
         lines.append(Content(""))
         lines.append(Content(display_safe(ch.description)))
     lines.append(Content(""))
-    lines.append(Content.styled("mentions per reviewer", "bold"))
+    source = "from the reviews" if ch.source == "discovered" else "from characters.yaml"
+    lines.append(
+        Content.assemble(
+            (f"named by {card.readers} of {len(card.reviewers)} reviewers", "bold"),
+            (f", {card.total} time(s) · {source}", "$text-muted"),
+        )
+    )
     most = max((line.count for line in card.reviewers), default=0)
     for n, line in enumerate(card.reviewers):
+        if not line.count:
+            continue
         lines.append(
             Content.assemble(
                 (f"{display_safe(line.handle)[:handles_width]:<{handles_width}} ", ""),
@@ -83,30 +94,39 @@ class CardsScreen(Screen):
 
     def _rebuild(self) -> None:
         from ballerina_tui.cards import build_cards
+        from ballerina_tui.characters import corpus_characters
 
         app = self.app
+        # Cached per corpus: the analysis worker has usually computed it already.
+        app.characters = corpus_characters(app.corpus, app.file_characters)
         self.cards = build_cards(app.corpus, app.characters, app.analysis)
         chars = self.query_one("#characters", OptionList)
         highlighted = chars.highlighted
         chars.clear_options()
         if not self.cards:
+            waiting = app.analysis is None and not app.analysis_state.startswith("claim")
             chars.add_option(
-                Option(Content("no characters.yaml beside these reviews"), disabled=True)
+                Option(
+                    Content("finding the people these reviews name…" if waiting else "no names"),
+                    disabled=True,
+                )
             )
             self.query_one("#card-head", Static).update(
-                Content("Add a characters.yaml to the review folder (see data/characters.yaml).")
+                Content(
+                    "Cards come from the names the reviews use; a characters.yaml beside "
+                    "the reviews adds descriptions (see data/characters.yaml)."
+                )
             )
             return
         for card in self.cards:
-            chars.add_option(
-                Option(
-                    Content.assemble(
-                        (display_safe(card.character.name), "bold"),
-                        (f"  {card.total}", "$text-muted"),
-                    ),
-                    id=card.character.id,
-                )
-            )
+            ch = card.character
+            parts = [(display_safe(ch.name), "bold")]
+            if ch.actor:
+                parts.append(("  " + display_safe(ch.actor), "italic $text-secondary"))
+            elif ch.role and ch.role != "character":
+                parts.append(("  " + ch.role, "italic $text-muted"))
+            parts.append((f"  {card.readers}/{len(card.reviewers)}", "$text-muted"))
+            chars.add_option(Option(Content.assemble(*parts), id=ch.id))
         chars.highlighted = highlighted if highlighted is not None else 0
         self._show(self.cards[chars.highlighted])
 
@@ -124,6 +144,8 @@ class CardsScreen(Screen):
         analysis = self.app.analysis
         handles = {r.id: r.handle for r in self.app.corpus.reviews}
         for n, line in enumerate(card.reviewers):
+            if not line.count and not line.claims:
+                continue
             style = reviewer_style(n)
             items.add_option(
                 Option(

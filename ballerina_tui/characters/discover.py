@@ -1,0 +1,490 @@
+"""Discovering the people and named things that reviews mention, without a characters.yaml.
+
+A pattern approach, chosen on evidence (see the README and ``tests/data/entities.yaml``):
+
+1. **Name spans**: runs of capitalised words (with initials like "C." and particles like
+   "de", "von", "le" between them). A word counts as a name word only when the folder
+   itself says so: it is written capitalised in mid-sentence and seldom in lower case
+   anywhere. That drops "When", "Contains", "Overall" at the head of a sentence without
+   a word list of the film, and keeps "Bruno" wherever it stands.
+2. **Roles** from what the text states around a span: "X as Y", "Y (X)", "Y, played by
+   X", "X plays Y", "voiced by", "directed by", "written by", "score by", "novel by",
+   "cinematography by", "director X", "composer X"…
+3. **Variants** grouped: accents and case folded ("Möhner" / "Mohner"), spellings one
+   letter apart ("Samoilova" / "Samojlova"), a surname or first name alone when it
+   belongs to one full name only in this folder, short forms ("Hitch" / "Hitchcock").
+4. **What is kept**: a name with a stated role, or one at least two reviewers write.
+
+The engine knows nothing about any film: only English function words and the shape of
+credits. No Textual import, no third-party import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ballerina_tui.characters.model import Character
+from ballerina_tui.textutil import APOSTROPHES, fold, slugify
+
+# Words that are capitalised for grammar, never names on their own (English function
+# words, pronouns, days, months, and generic abbreviations of the medium).
+_STOP = frozenset(
+    """
+    a an the and or but nor so yet if then than when while where why how what which who whom
+    whose this that these those there here it its it's i i'm i've i'd i'll me my mine we our us
+    you your he him his she her they them their one ones all any some no not none each every
+    both either neither of in on at by for from to into onto with without about above below
+    after before during since until as like just only also even still very much more most
+    well oh yes ok okay please thanks thank wow hey dear mr mrs ms dr sir st
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december
+    dvd vhs tv cgi fx usa us uk nyc la cd mtv imdb imdb's bbc afi pg pc ii iii iv vi vii viii
+    ix xi xii ps pps nb etc vs spoiler spoilers
+    """.split()
+)
+# Lower-case words allowed inside a name ("Anjelica de Armas", "Tony le Stéphanois").
+_PARTICLES = frozenset(
+    "de du des del della di da von van der den le la y el al bin ibn the".split()
+)
+# A demonym or language alone is not a card ("French", "Swedish", "American").
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|can)$")
+_ADJECTIVES = frozenset(
+    """
+    french italian american british english german swedish spanish russian japanese chinese
+    irish scottish mexican canadian australian european african asian jewish polish dutch
+    greek swiss hungarian soviet western eastern northern southern christian catholic
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W\d_](?:[\w]|['\u2019][^\W\d_]|-[^\W\d_])*")
+_SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u201d]\s*$|^\s*$")
+
+ROLE_BEFORE = [
+    ("director", r"(?:directed|helmed|direction)\s+by|\bdirector|\bfilmmaker"),
+    (
+        "writer",
+        r"(?:written|scripted|adapted|screenplay|script|story|novel|book|novella)\s+by"
+        r"|\b(?:writer|screenwriter|novelist|author)",
+    ),
+    ("composer", r"(?:score|scored|music|composed|soundtrack|songs)\s+by|\bcomposer"),
+    (
+        "cinematographer",
+        r"(?:photographed|cinematography|lensed|shot)\s+by|\bcinematographer",
+    ),
+    ("producer", r"produced\s+by|\bproducer"),
+    ("actor", r"(?:starring|stars|actor|actress|co-stars?)"),
+]
+# One pattern for every role, each its own group: one search per name span.
+_ROLE_BEFORE = re.compile(
+    "|".join(rf"(?P<{role}>(?:{pat})\s*[,:]?\s*$)" for role, pat in ROLE_BEFORE), re.I
+)
+_ROLE_HINT = re.compile(r"by\s*$|(?:or|er|ist|ess|ar|ing|s)\s*[,:]?\s*$", re.I)
+# Between two spans A and B: what A is to B.
+_AS = re.compile(r"^\s+as\s+(?:the\s+)?$", re.I)  # A (actor) as B (character)
+_PLAYS = re.compile(r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:the\s+)?$", re.I)
+_PLAYED_BY = re.compile(
+    r"^\s*,?\s*(?:\(\s*)?(?:(?:who\s+is|is|was)\s+)?(?:played|portrayed|voiced)\s+by\s+$", re.I
+)
+_PAREN = re.compile(r"^\s*\(\s*$")
+
+
+@dataclass
+class _Span:
+    review: str
+    start: int
+    end: int
+    text: str
+    tokens: tuple[str, ...]
+    isolated: bool = True  # no capitalised word right beside it (not a piece of a title)
+
+
+@dataclass
+class _Entity:
+    forms: Counter = field(default_factory=Counter)  # surface form -> count
+    reviews: Counter = field(default_factory=Counter)  # review -> count
+    roles: Counter = field(default_factory=Counter)
+    actor_votes: Counter = field(default_factory=Counter)  # entity key -> votes
+    merged_into: str | None = None
+    alone: Counter = field(default_factory=Counter)  # review -> isolated mentions
+
+    @property
+    def count(self) -> int:
+        return sum(self.reviews.values())
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    return start == 0 or bool(_SENTENCE_END.search(before)) or "\n" in before
+
+
+def _word_stats(tokenised: list[tuple[str, list]]) -> tuple[Counter, Counter]:
+    lower: Counter = Counter()
+    cap_mid: Counter = Counter()
+    for text, tokens in tokenised:
+        words = [m.group(0) for m in tokens]
+        lower.update(w for w in words if w.islower())
+        for m, word in zip(tokens, words, strict=True):
+            if word[0].isupper() and not _sentence_initial(text, m.start()):
+                cap_mid[_strip_possessive(word)] += 1
+    return lower, cap_mid
+
+
+def _strip_possessive(word: str) -> str:
+    """ "Bruno's" → "Bruno" (apostrophes are folded before this runs)."""
+    return word[:-2] if word.endswith("'s") else word
+
+
+class _NameWords:
+    def __init__(self, lower: Counter, cap_mid: Counter) -> None:
+        self.lower = lower
+        self.cap_mid = cap_mid
+
+    def is_name(self, word: str) -> bool:
+        if word.lower() in _STOP or not word[0].isupper():
+            return False
+        if len(word) == 1:
+            return False
+        mid = self.cap_mid[word]
+        low = self.lower[word.lower()]
+        # Written capitalised in mid-sentence, and more often so than in lower case.
+        return mid >= 1 and low * 2 <= mid
+
+
+def _spans(review: str, text: str, tokens: list, words: _NameWords) -> list[_Span]:
+    """Maximal runs of name words (with initials and particles) in ``text``."""
+    out: list[_Span] = []
+    n = 0
+    while n < len(tokens):
+        m = tokens[n]
+        raw = m.group(0)
+        if not raw[0].isupper():
+            n += 1
+            continue
+        word = _strip_possessive(raw)
+        if not words.is_name(word):
+            n += 1
+            continue
+        parts = [word]
+        start, end = m.start(), m.start() + len(word)
+        k = n + 1
+        while k < len(tokens):
+            nxt = tokens[k]
+            gap = text[end : nxt.start()]
+            if m.group(0).endswith("'s"):
+                break  # a possessive ends the name
+            nword = _strip_possessive(nxt.group(0))
+            # "Arthur C. Clarke": an initial with its dot.
+            if gap in (" ", ". ") and len(nword) == 1 and nword.isupper():
+                after = text[nxt.end() : nxt.end() + 2]
+                if after.startswith(". ") and k + 1 < len(tokens):
+                    parts.append(nword + ".")
+                    end = nxt.end() + 1
+                    m = nxt
+                    k += 1
+                    continue
+                break
+            if gap.rstrip(".") != " " and gap != " ":
+                if not (gap == ". " and parts[-1].endswith(".")):
+                    break
+            if nword in _PARTICLES and k + 1 < len(tokens):
+                follow = tokens[k + 1]
+                if text[nxt.end() : follow.start()] == " " and words.is_name(
+                    _strip_possessive(follow.group(0))
+                ):
+                    parts.append(nword)
+                    end = nxt.end()
+                    m = nxt
+                    k += 1
+                    continue
+                break
+            if not words.is_name(nword):
+                break
+            parts.append(nword)
+            end = nxt.start() + len(nword)
+            m = nxt
+            k += 1
+        if len(parts) > 1 and parts[0].lower() in _ADJECTIVES:  # "Italian Mario"
+            start += len(parts[0]) + 1
+            parts = parts[1:]
+        before = text[max(0, start - 2) : start]
+        after = text[end : end + 2]
+        isolated = not (
+            (
+                before.endswith(" ")
+                and k
+                and n
+                and tokens[n - 1].group(0)[0].isupper()
+                and tokens[n - 1].end() == start - 1
+            )
+            or (
+                k < len(tokens)
+                and tokens[k].start() == end + 1
+                and after.startswith(" ")
+                and tokens[k].group(0)[0].isupper()
+            )
+        )
+        out.append(_Span(review, start, end, text[start:end], tuple(parts), isolated))
+        n = k if k > n else n + 1
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _key(form: str) -> str:
+    return fold(form).replace(".", "").strip()
+
+
+def _edit1(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one substitution, insertion or deletion."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _same_spelling(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) != len(b) or a == b:
+        return False
+    differ = 0
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if len(x) < 5 or x[0] != y[0] or not _edit1(x, y):
+            return False
+        differ += 1
+    return differ == 1
+
+
+class _Discovery:
+    def __init__(self, documents: list[tuple[str, str]]) -> None:
+        self.documents = documents
+        self.entities: dict[str, _Entity] = defaultdict(_Entity)
+
+    def run(self) -> list[Character]:
+        documents = [(r, t.translate(APOSTROPHES)) for r, t in self.documents]
+        tokenised = [(t, list(_WORD.finditer(t))) for _, t in documents]
+        words = _NameWords(*_word_stats(tokenised))
+        for (review, text), (_, tokens) in zip(documents, tokenised, strict=True):
+            spans = _spans(review, text, tokens, words)
+            for span in spans:
+                key = _key(span.text)
+                entity = self.entities[key]
+                entity.forms[span.text] += 1
+                entity.reviews[review] += 1
+                if span.isolated:
+                    entity.alone[review] += 1
+                window = text[max(0, span.start - 40) : span.start]
+                found = _ROLE_BEFORE.search(window) if _ROLE_HINT.search(window) else None
+                if found:
+                    entity.roles[found.lastgroup] += 1
+            for a, b in zip(spans, spans[1:], strict=False):
+                between = text[a.end : b.start]
+                if b.start - a.end > 40:
+                    continue
+                ka, kb = _key(a.text), _key(b.text)
+                if _AS.match(between) or _PLAYS.match(between):
+                    self._link(character=kb, actor=ka, weight=2)
+                elif _PLAYED_BY.match(between):
+                    self._link(character=ka, actor=kb, weight=2)
+                elif _PAREN.match(between) and text[b.end : b.end + 3].lstrip().startswith(")"):
+                    # "Guy Haines (Farley Granger)": the character first, by convention;
+                    # a lone word in the brackets is the character ("Jean Servais (Tony)").
+                    if len(b.tokens) == 1 and len(a.tokens) > 1:
+                        self._link(character=kb, actor=ka, weight=1)
+                    else:
+                        self._link(character=ka, actor=kb, weight=1)
+        self._group()
+        return self._characters()
+
+    def _link(self, *, character: str, actor: str, weight: int) -> None:
+        if character == actor:
+            return
+        self.entities[character].roles["character"] += weight
+        self.entities[character].actor_votes[actor] += weight
+        self.entities[actor].roles["actor"] += weight
+
+    # ----------------------------------------------------------------- grouping
+
+    def _find(self, key: str) -> str:
+        while self.entities[key].merged_into:
+            key = self.entities[key].merged_into
+        return key
+
+    def _merge(self, small: str, big: str) -> None:
+        small, big = self._find(small), self._find(big)
+        if small == big:
+            return
+        a, b = self.entities[small], self.entities[big]
+        b.forms.update(a.forms)
+        b.reviews.update(a.reviews)
+        b.roles.update(a.roles)
+        b.actor_votes.update(a.actor_votes)
+        b.alone.update(a.alone)
+        a.merged_into = big
+
+    def _group(self) -> None:
+        keys = sorted(self.entities, key=lambda k: (-self.entities[k].count, k))
+        tokens = {k: tuple(k.split()) for k in keys}
+        # Spellings one letter apart, fewer mentions into more.
+        for i, a in enumerate(keys):
+            for b in keys[:i]:
+                if _same_spelling(tokens[a], tokens[b]):
+                    self._merge(a, b)
+                    break
+        # A word alone (or a short form of one) that belongs to one full name only.
+        full = [k for k in keys if len(tokens[k]) > 1 and not self.entities[k].merged_into]
+        owners: dict[str, set[str]] = defaultdict(set)
+        for k in full:
+            for tok in tokens[k]:
+                if tok not in _PARTICLES and len(tok) > 1:
+                    owners[tok].add(self._find(k))
+                    if "'" in tok:  # "Malley" of "O'Malley"
+                        owners[tok.split("'")[-1]].add(self._find(k))
+        for k in keys:
+            if len(tokens[k]) != 1 or self.entities[k].merged_into:
+                continue
+            tok = tokens[k][0]
+            found = owners.get(tok, set())
+            if not found:
+                if len(tok) >= 4:
+                    found = {o for t, os in owners.items() if t.startswith(tok) for o in os}
+                    found |= {
+                        o
+                        for t, os in owners.items()
+                        if len(t) >= 5 and t[0] == tok[0] and _edit1(t, tok)
+                        for o in os
+                    }
+            found = {self._find(o) for o in found}
+            if len(found) > 1:
+                # One full name far more written than the others owns the word.
+                ranked = sorted(found, key=lambda o: -self.entities[o].count)
+                rest = sum(self.entities[o].count for o in ranked[1:])
+                if self.entities[ranked[0]].count >= 3 * rest:
+                    found = {ranked[0]}
+            if len(found) == 1:
+                self._merge(k, next(iter(found)))
+        # Two full names where one is the other with more words ("Bruno" "Bruno Anthony").
+        for k in full:
+            if self.entities[k].merged_into:
+                continue
+            longer = {
+                self._find(o)
+                for o in full
+                if o != k
+                and len(tokens[o]) > len(tokens[k])
+                and " ".join(tokens[k]) in " ".join(tokens[o])
+            }
+            if len(longer) == 1:
+                self._merge(k, next(iter(longer)))
+
+    # ----------------------------------------------------------------- output
+
+    def _characters(self) -> list[Character]:
+        roots = [k for k, e in self.entities.items() if not e.merged_into]
+        # The actor of each character: the strongest vote, followed through merges.
+        actor_of: dict[str, str] = {}
+        for k in roots:
+            votes: Counter = Counter()
+            for actor, n in self.entities[k].actor_votes.items():
+                votes[self._find(actor)] += n
+            votes.pop(k, None)
+            if votes:
+                actor_of[k] = votes.most_common(1)[0][0]
+        playing = set(actor_of.values())
+        out: list[tuple[int, Character]] = []
+        for k in roots:
+            e = self.entities[k]
+            if k in playing and k not in actor_of and not _other_role(e):
+                continue  # an actor shows on the card of the character they play
+            role = _role(e, k in actor_of)
+            single = len(k.split()) == 1
+            if not role and len(e.reviews) < 2:
+                continue
+            if single and (k in _STOP or k in _ADJECTIVES or k in _PARTICLES):
+                continue
+            if single and not role and (_DEMONYM.search(k) or len(e.alone) < 2):
+                continue
+            name = _display(e)
+            actor = None
+            if k in actor_of:
+                actor = _display(self.entities[actor_of[k]])
+                e = _with_actor_forms(e, self.entities[actor_of[k]])
+            aliases = tuple(f for f in sorted(e.forms, key=lambda f: (-e.forms[f], f)) if f != name)
+            kind = "character" if role == "character" else ("person" if role else "name")
+            out.append(
+                (
+                    len(e.reviews),
+                    Character(
+                        id=slugify(name) or "name",
+                        name=name,
+                        kind=kind,
+                        actor=actor if actor != name else None,
+                        aliases=tuple(a for a in aliases if a != actor)[:20],
+                        role=role,
+                        source="discovered",
+                    ),
+                )
+            )
+        out.sort(key=lambda pair: (-pair[0], pair[1].name))
+        seen: set[str] = set()
+        result = []
+        for _, character in out:
+            cid = character.id
+            n = 2
+            while cid in seen:
+                cid = f"{character.id}-{n}"
+                n += 1
+            seen.add(cid)
+            if cid != character.id:
+                character = Character(**{**character.__dict__, "id": cid})
+            result.append(character)
+        return result
+
+
+def _other_role(e: _Entity) -> bool:
+    return any(r not in ("actor", "character") for r in e.roles)
+
+
+def _role(e: _Entity, plays: bool) -> str | None:
+    if plays:
+        return "character"
+    roles = [(n, r) for r, n in e.roles.items() if r != "character" or plays]
+    if not roles:
+        return None
+    return max(roles)[1]
+
+
+def _display(e: _Entity) -> str:
+    """The longest form written by most reviewers: the full name, spelled the usual way."""
+    top = max(e.forms.values())
+    usual = [f for f in e.forms if e.forms[f] * 5 >= top]
+    by_len = max(len(f.split()) for f in usual)
+    longest = [f for f in usual if len(f.split()) == by_len]
+    return max(longest, key=lambda f: (e.forms[f], any(c.isupper() for c in f[1:]), f))
+
+
+def _with_actor_forms(character: _Entity, actor: _Entity) -> _Entity:
+    merged = _Entity(forms=Counter(character.forms), reviews=Counter(character.reviews))
+    merged.forms.update({f: n for f, n in actor.forms.items()})
+    merged.roles = character.roles
+    return merged
+
+
+def discover_characters(documents: Iterable[tuple[str, str]]) -> list[Character]:
+    """Characters and people named in ``documents`` (``(review id, text)`` pairs).
+
+    Sorted by how many reviews name them. Each has ``source="discovered"``, a ``role``
+    when the text states one, and the actor beside the character where the text links them.
+    """
+    return _Discovery(list(documents)).run()
