@@ -198,9 +198,10 @@ def cmd_search(args) -> int:
 
     console = _console()
     if result.corrected:
+        few = any(note.startswith("only ") for note in result.notes)
         console.print(
             Text(
-                f"no results for {display_safe(query)}; showing results for "
+                f"{'few' if few else 'no'} results for {display_safe(query)}; showing results for "
                 f"{display_safe(result.corrected)}",
                 style="italic",
             )

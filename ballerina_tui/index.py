@@ -360,38 +360,64 @@ class ReviewIndex:
             )
         return self._characters
 
+    def known_characters(self) -> CharacterSet:
+        """The cards as far as they are known without reading a review: the file's, merged
+        with the discovered people when they are kept beside the index. What a plain
+        search names in its hits; ``character:`` queries use :attr:`characters`."""
+        if self._characters is not None:
+            return self._characters
+        file_set = load_characters(self.corpus.characters_path)
+        cached = self._cached_discovered()
+        if cached is None:
+            return file_set
+        from ballerina_tui.characters.merge import merge_characters
+
+        self._characters = merge_characters(file_set, cached)
+        return self._characters
+
     def discovered(self) -> list:
         """The people and things the reviews name (:mod:`ballerina_tui.characters.discover`).
 
         Kept beside the index, keyed by the folder's signature: a ``search`` of a fresh
         index reads no review file for them, and any change to the folder recomputes them.
         """
-        from ballerina_tui.characters import Character
         from ballerina_tui.characters.discover import discover_characters
         from ballerina_tui.characters.merge import review_documents
 
-        signature = self._signature
-        path = self.base / DISCOVERED_FILE
-        if signature is not None and not self._in_memory:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") == DISCOVERED_VERSION and data.get("signature") == signature:
-                    return [
-                        Character(**{**c, "aliases": tuple(c.get("aliases") or ())})
-                        for c in data["characters"]
-                    ]
-            except (OSError, ValueError, TypeError, KeyError, AttributeError):
-                pass  # no cache, or not ours: compute
+        cached = self._cached_discovered()
+        if cached is not None:
+            return cached
         found = discover_characters(review_documents(self.corpus))
-        if signature is not None and not self._in_memory:
+        if self._signature is not None and not self._in_memory:
             payload = {
                 "version": DISCOVERED_VERSION,
-                "signature": signature,
+                "signature": self._signature,
                 "characters": [c.to_dict() for c in found],
             }
             with contextlib.suppress(OSError):
-                atomic_write_text(path, json.dumps(payload, separators=(",", ":")))
+                atomic_write_text(
+                    self.base / DISCOVERED_FILE, json.dumps(payload, separators=(",", ":"))
+                )
         return found
+
+    def _cached_discovered(self) -> list | None:
+        from ballerina_tui.characters import Character
+
+        if self._signature is None or self._in_memory:
+            return None
+        try:
+            data = json.loads((self.base / DISCOVERED_FILE).read_text(encoding="utf-8"))
+            if (
+                data.get("version") != DISCOVERED_VERSION
+                or data.get("signature") != self._signature
+            ):
+                return None
+            return [
+                Character(**{**c, "aliases": tuple(c.get("aliases") or ())})
+                for c in data["characters"]
+            ]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None  # no cache, or not one we wrote: compute
 
     @characters.setter
     def characters(self, value: CharacterSet) -> None:
@@ -717,7 +743,15 @@ class ReviewIndex:
                         writer.add_document(**doc)
                     report_progress(progress, "index", done, total)
         except BaseException:
+            segment = getattr(writer, "newsegment", None)
             writer.cancel()
+            if segment is not None and not self._in_memory:
+                # Whoosh leaves the cancelled segment's files behind; the index folder must
+                # hold exactly what the manifest lists (see _verified), or the next open
+                # would rebuild everything.
+                for leftover in self.dir.glob(f"{segment.segment_id()}.*"):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
             raise
         writer.commit(mergetype=CLEAR if clear else None)
         if self._in_memory:

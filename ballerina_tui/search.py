@@ -33,6 +33,9 @@ DEFAULT_LIMIT = 20
 # are shown when they are more than FEW_HITS_GAIN times as many.
 FEW_HITS = 3
 FEW_HITS_GAIN = 3
+# A word the reviews use that is shorter than this is never swapped for a commoner one:
+# one edit in four letters is another word ("faqs" / "fans"), not a typo.
+SHORT_KNOWN_WORD = 6
 # A word family's other stems count this much of an exact stem (ranked below it).
 FAMILY_BOOST = 0.3
 # Family stems are at most this many letters longer than the family's root.
@@ -222,6 +225,7 @@ class Searcher:
 
         self.index = index
         self._characters = None
+        self._hit_characters = None
         ix = index.ensure()
         self._searcher = ix.searcher()
         parser = QueryParser("text", ix.schema)
@@ -249,6 +253,21 @@ class Searcher:
                 self._character_problem = f"{self.index.corpus.characters_path}{line}: {exc}"
                 self._characters = CharacterSet()
         return self._characters
+
+    @property
+    def hit_characters(self):
+        """The cards a hit's ``characters`` come from: as known without reading the reviews
+        (a plain search of a fresh index opens no review file)."""
+        if self._characters is not None:
+            return self._characters
+        if self._hit_characters is None:
+            from ballerina_tui.characters import CharactersError, CharacterSet
+
+            try:
+                self._hit_characters = self.index.known_characters()
+            except CharactersError:
+                self._hit_characters = CharacterSet()  # a character: query's note says why
+        return self._hit_characters
 
     def close(self) -> None:
         self._searcher.close()
@@ -712,7 +731,7 @@ class Searcher:
                 own = reader.doc_frequency(node.fieldname, node.text)
             start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
             word = qstring[start:end] if start is not None and end is not None else node.text
-            if len(word) < 3:
+            if len(word) < (SHORT_KNOWN_WORD if own else 3):
                 return node
             dist = 1 if len(word) <= 4 else 2
             suggestions = self._suggest(word.lower(), dist)
@@ -767,7 +786,7 @@ class Searcher:
             file_start=hit.get("file_start", hit["start"]),
             file_end=hit.get("file_end", hit["end"]),
             # Who the passage names, from the cards as they are now (not indexed).
-            characters=self.characters.mentioned(text) if len(self.characters) else [],
+            characters=(self.hit_characters.mentioned(text) if len(self.hit_characters) else []),
         )
 
 

@@ -352,16 +352,22 @@ def test_the_user_is_told_once_on_stderr(bundled_copy):
     assert b"a passage I keep" in done.stdout
 
 
-async def test_the_app_tells_the_user(bundled_copy):
+def test_the_app_tells_the_user(bundled_copy):
+    import asyncio
+
     from ballerina_tui.app.app import BallerinaApp
     from ballerina_tui.corpus import load_corpus
 
     _store_file(bundled_copy)
     app = BallerinaApp(load_corpus(bundled_copy))
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert sum("a highlight cannot be used" in m for m in messages) == 1
+
+    async def go():
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert sum("a highlight cannot be used" in m for m in messages) == 1
+
+    asyncio.run(go())
 
 
 # --------------------------------------------------------------------------- 5: cache trust

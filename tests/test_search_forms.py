@@ -185,6 +185,10 @@ def test_search_json_shape_is_kept(tmp_path, monkeypatch, capsys):
         "kind",
         "paragraph",
         "characters",
+        # Issue 13: the citation ("¶ N" without a heading) and the span in the file itself.
+        "label",
+        "file_start",
+        "file_end",
     }
 
 

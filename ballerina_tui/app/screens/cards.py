@@ -150,8 +150,10 @@ class CardsScreen(Screen):
             items.add_option(
                 Option(
                     Content.assemble(
+                        # The swatch carries the reviewer's colour; the name stays in the
+                        # text colour (an orange name on the light theme's grey was unreadable).
                         ("■ ", style),
-                        (display_safe(line.handle), f"bold {style}"),
+                        (display_safe(line.handle), "bold"),
                         (f"  {line.count} mention(s), {len(line.claims)} claim(s)", "$text-muted"),
                     ),
                     disabled=True,

@@ -178,7 +178,9 @@ class SearchScreen(Screen):
     def _summary(self, result) -> Content:
         parts: list[Content | tuple[str, str] | str] = []
         if result.corrected:
-            parts.append(("no results; showing results for ", "italic"))
+            few = any(note.startswith("only ") for note in result.notes)
+            lead = "few results" if few else "no results"
+            parts.append((f"{lead}; showing results for ", "italic"))
             parts.append((display_safe(result.corrected), "bold italic"))
             parts.append(" · ")
         if not result.hits:
