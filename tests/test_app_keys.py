@@ -78,3 +78,44 @@ def test_j_and_k_move_in_the_highlights_list():
             assert view.highlighted == 1
 
     asyncio.run(go())
+
+
+def test_j_and_k_move_in_the_card_list_and_the_diff_pickers():
+    async def go():
+        from ballerina_tui.app.screens.cards import CardsScreen
+        from ballerina_tui.app.screens.corrections import LinkPicker
+
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(app.screen, CardsScreen)
+            cards = app.screen.query_one("#characters")
+            assert cards.has_focus and cards.option_count > 3
+            start = cards.highlighted or 0
+            await pilot.press("j", "j")
+            assert cards.highlighted == start + 2
+            await pilot.press("k")
+            assert cards.highlighted == start + 1
+            await pilot.press("escape", "d")
+            await pilot.pause()
+            picker = app.screen.query_one("#reviewers")
+            picker.focus()
+            await pilot.pause()
+            before = picker.highlighted or 0
+            await pilot.press("j")
+            assert picker.highlighted == before + 1
+            await pilot.press("k")
+            assert picker.highlighted == before
+            await pilot.press("tab")  # to the claim columns
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, LinkPicker)
+            options = app.screen.query_one("#link-options")
+            assert options.option_count > 2
+            first = options.highlighted or 0
+            await pilot.press("j")
+            assert options.highlighted == first + 1
+
+    asyncio.run(go())

@@ -11,6 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ballerina_tui.app.glyphs import STATUS_GLYPH, STATUS_STYLE, bar, reviewer_style
+from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.textutil import display_safe, one_line
 
 
@@ -79,10 +80,10 @@ class CardsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cards-panes"):
-            yield OptionList(id="characters")
+            yield KeyList(id="characters")
             with Vertical(id="card"):
                 yield Static(id="card-head")
-                yield OptionList(id="card-items")
+                yield KeyList(id="card-items")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.textutil import display_safe
 
 
@@ -160,7 +161,7 @@ class LinkPicker(ModalScreen[str | None]):
                 Content.assemble((f"{self.claim.id}  ", "bold"), _one_line(self.claim.text, 300)),
                 id="link-claim",
             )
-            yield OptionList(*options, id="link-options")
+            yield KeyList(*options, id="link-options")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
