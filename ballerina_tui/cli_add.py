@@ -53,7 +53,7 @@ def cmd_add(args) -> int:
         touched = result.index["added"] + result.index["changed"]
         console.print(
             Text(
-                f"  index   updated ({', '.join(touched) or 'no change'}) in "
+                f"  index   updated ({display_safe(', '.join(touched)) or 'no change'}) in "
                 f"{result.index['seconds']:.2f} s"
             )
         )

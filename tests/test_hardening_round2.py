@@ -570,3 +570,50 @@ def test_write_output_writes_exactly_the_text(tmp_path):
         write_output(Path("/dev/null"), text)
 
     check()
+
+
+# ------------------------------------------- 1, 2 again: what landed since (issues 8, 9, 12)
+
+
+@pytest.fixture
+def hostile_crowd(tmp_path: Path) -> Path:
+    """Six reviews, no characters.yaml: discovered names, agreement rows and corrections
+    all carry text with escapes."""
+    folder = tmp_path / "crowd"
+    folder.mkdir()
+    for n in range(6):
+        body = (
+            f"Directed by Jules \x1b]0;PWNED\x07Dassin, the heist is the best part {n}.\n\n"
+            "Jean Servais as Tony\x1b[31m le Stephanois is superb.\n\n"
+            f"The silent robbery lasts thirty minutes\u202e and it works {n}.\n"
+        )
+        handle = f"fan{n}\\e]52;c;QUJD\\a"
+        (folder / f"r{n}.md").write_text(
+            f'---\nid: r{n}\nhandle: "{handle}"\n---\n\n{body}', encoding="utf-8"
+        )
+    return folder
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["diff"], ["diff", "r0", "r1"], ["report"], ["characters"], ["claims"], ["corrections"]],
+)
+def test_new_views_keep_escapes_off_the_terminal(hostile_crowd, command):
+    """The agreement rows, discovered cards and corrections print review text too."""
+    done = _run("--reviews", str(hostile_crowd), *command)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.strip()
+    assert _raw(done.stdout) == []
+    assert _raw(done.stderr) == []
+
+
+def test_link_and_unlink_keep_escapes_off_the_terminal(hostile_crowd):
+    import json
+
+    data = json.loads(_run("--reviews", str(hostile_crowd), "claims", "--json").stdout)
+    first = {c["review"]: c["id"] for c in reversed(data["claims"])}
+    linked = _run("--reviews", str(hostile_crowd), "link", first["r0"], first["r1"])
+    assert linked.returncode == 0, linked.stderr.decode()
+    broken = _run("--reviews", str(hostile_crowd), "unlink", first["r0"])
+    for done in (linked, broken):
+        assert _raw(done.stdout) == [] and _raw(done.stderr) == []
