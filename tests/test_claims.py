@@ -529,3 +529,54 @@ def test_evidence_for_linked_and_unlinked_pairs(bundled):
     for cid, cands in analysis.near.items():
         assert len(cands) <= 10
         assert all(analysis.claim(o).review != analysis.claim(cid).review for o, _s in cands)
+
+
+MARLOWE = "characters:\n  - id: marlowe\n    name: Marlowe\n    kind: character\n"
+
+
+def _denials(tmp_path, a: str, b: str) -> list[str]:
+    """Conflicts between two one-claim reviews about an invented character."""
+    analysis = _analyze_folder(
+        tmp_path,
+        {"characters.yaml": MARLOWE, "a.txt": f"{a}\n\n{FILLER}", "b.txt": f"{b}\n\n{FILLER}"},
+    )
+    return [c.reason for c in analysis.conflicts if "denied" in c.reason]
+
+
+def test_a_plain_denial_of_what_the_other_asserts_is_a_conflict(tmp_path):
+    # The control for the three scope rules below: the same words, denied outright.
+    reasons = _denials(
+        tmp_path,
+        "Marlowe was not exiled to Paris by the studio bosses.",
+        "Marlowe was exiled to Paris by the studio bosses.",
+    )
+    assert any("exiled" in r for r in reasons), reasons
+
+
+def test_a_counterfactual_condition_denies_nothing(tmp_path):
+    reasons = _denials(
+        tmp_path,
+        "If Marlowe had not been exiled to Paris by the studio bosses, this would not exist.",
+        "Marlowe was exiled to Paris by the studio bosses.",
+    )
+    assert not any("exiled" in r for r in reasons), reasons
+
+
+def test_a_contrast_the_other_also_names_is_no_denial(tmp_path):
+    # "the beginning, not the end" against "from beginning to end": both name both ends.
+    reasons = _denials(
+        tmp_path,
+        "Marlowe made his ending the beginning, not the end, of a long quarrel.",
+        "Marlowe keeps every viewer gripped from beginning to end of the quarrel.",
+    )
+    assert not any("end" in r for r in reasons), reasons
+
+
+def test_an_attributive_participle_is_not_what_is_denied(tmp_path):
+    # "doesn't get the deserved credit" denies the credit, not that it deserves anything.
+    reasons = _denials(
+        tmp_path,
+        "Sadly the Marlowe picture doesn't get the deserved credit from critics.",
+        "The Marlowe picture deserves to be seen and remembered by critics.",
+    )
+    assert not any("deserv" in r for r in reasons), reasons

@@ -166,6 +166,8 @@ def _find_conflicts(
             hit = {t for t in hit if weights.get(t, 0) >= aligner.min_predicate_weight}
             if fneg.restrictive and not (fneg.explicit and fpos.explicit):
                 hit = set()
+            if fneg.contrast_terms & fpos.terms:
+                hit = set()  # "the beginning, not the end" / "from beginning to end"
             if hit and sim >= aligner.NEGATION:
                 stem = max(hit, key=lambda t: weights.get(t, 0))
                 word = fneg.negated_words.get(stem, stem)

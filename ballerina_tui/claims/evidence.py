@@ -131,6 +131,8 @@ when where whether which while who whom whose why will with within without would
 your yours yourself s t ll ve re d m let lets
 """.split()
 )
+# A negation in a condition or a wish denies nothing: "if he had not been blacklisted".
+_CONDITIONAL = frozenset({"if", "unless", "wish", "whether"})
 _PRONOUN_SUBJECT = re.compile(r"(?i)^\s*(he|she|they|his|her|their|him|them|the two)\b")
 
 
@@ -148,6 +150,7 @@ class _Features:
     restrictive: bool = False  # "not just …"
     negated_words: dict[str, str] = field(default_factory=dict)  # stem -> word as written
     denied_people: set[str] = field(default_factory=set)  # "isn't John Wick" -> john-wick
+    contrast_terms: set[str] = field(default_factory=set)  # "the beginning, not the end"
     weight: float = 0.0
 
 
@@ -230,8 +233,10 @@ class _Aligner:
             negated_words: dict[str, str] = {}
             negated = restrictive = False
             denied_people: set[str] = set()
+            contrast_terms: set[str] = set()
             mentions = characters.mentions(claim.text)
             offset = 0
+            before: list[str] = []  # the claim's words before this segment
             for segment in re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text):
                 seg_start, offset = offset, offset + len(segment)
                 # Whoosh reuses one Token object while it iterates: copy what we need.
@@ -239,7 +244,16 @@ class _Aligner:
                 words = [text for text, _s, _e in tokens_here]
                 for i, word in enumerate(words):
                     if word in NEGATIONS or word.endswith("n't"):
+                        if _CONDITIONAL & set(before + words[:i]):
+                            # "if he had not been blacklisted": a counterfactual, no denial.
+                            continue
                         negated = True
+                        if i == 0 and before:
+                            # "the beginning, not the end": a contrast; the word it is set
+                            # against says what the denial is about.
+                            contrast = [w for w in before if w not in FUNCTION_WORDS][-1:]
+                            for w in contrast:
+                                contrast_terms.update(t.text for t in stem(w))
                         # "isn't a female John Wick": the people named just after a
                         # negation are part of what is denied.
                         window = tokens_here[i + 1 : i + 7]
@@ -251,15 +265,25 @@ class _Aligner:
                             )
                         # What is negated is the first content word after the negation:
                         # "not merely as a cameo" negates "cameo", "don't fight" "fight".
-                        for follower in words[i + 1 : i + 6]:
+                        followers = words[i + 1 : i + 6]
+                        for k, follower in enumerate(followers):
                             if follower in _RESTRICTIVE:
                                 restrictive = True
                             if follower in _NEGATION_SKIP or follower in _LIGHT_VERBS:
                                 continue
+                            if (
+                                k
+                                and followers[k - 1] in ("the", "a", "an")
+                                and follower.endswith("ed")
+                                and k + 1 < len(followers)
+                                and followers[k + 1] not in FUNCTION_WORDS
+                            ):
+                                continue  # "doesn't get the deserved credit": "credit"
                             for t in stem(follower):
                                 negated_terms.add(t.text)
                                 negated_words.setdefault(t.text, follower)
                             break
+                before.extend(words)
             self.features.append(
                 _Features(
                     # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
@@ -279,6 +303,7 @@ class _Aligner:
                     negated_words=negated_words,
                     denied_people=denied_people,
                     restrictive=restrictive,
+                    contrast_terms=contrast_terms,
                 )
             )
         df: dict[str, int] = {}
