@@ -580,3 +580,13 @@ def test_an_attributive_participle_is_not_what_is_denied(tmp_path):
         "The Marlowe picture deserves to be seen and remembered by critics.",
     )
     assert not any("deserv" in r for r in reasons), reasons
+
+
+def test_a_question_is_told_from_a_statement():
+    from ballerina_tui.claims.conflicts import is_question
+
+    # A question cut at a line break (U+0085 in a pasted review) has lost its "?".
+    assert is_question("Is Marlowe saying this is the end of man and the start of")
+    assert is_question("Why would anyone sit through that twice?")
+    assert is_question("Doesn't he deserve better")
+    assert not is_question("Marlowe is exiled to Paris.")

@@ -40,3 +40,27 @@ def test_rififi_labelled_set_scores_meet_floors(tmp_path, monkeypatch, capsys):
         print(f"\nclaims vs Rififi labelled set: {scores.line()}")
     assert scores.unique_f1 >= UNIQUE_F1_FLOOR, scores.line()
     assert scores.shared_link_recall >= SHARED_LINK_RECALL_FLOOR, scores.line()
+
+
+@pytest.mark.skipif(not FILMS.is_dir(), reason="../shared/films is absent")
+@pytest.mark.parametrize("film", ["2001-a-space-odyssey", "rififi", "the-aristocats"])
+def test_raw_reviews_of_other_films_raise_no_conflict_on_a_question(film, tmp_path, monkeypatch):
+    """Pasted reviews (``<br />`` breaks, U+0085 line breaks) cut sentences: a question that
+    lost its "?" must not be read as an assertion that another reviewer denies."""
+    import importlib.util
+
+    from ballerina_tui.claims.conflicts import is_question
+
+    monkeypatch.setenv("BALLERINA_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    spec = importlib.util.spec_from_file_location("raw_films", ROOT / "scripts" / "raw_films.py")
+    raw = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(raw)
+    raw.write_raw(FILMS, tmp_path / "all")
+    folder = tmp_path / film
+    folder.mkdir()
+    for path in (tmp_path / "all").glob(f"{film}-*.txt"):
+        path.rename(folder / path.name)
+    analysis = analyze(load_corpus(folder), cache=False)
+    for conflict in analysis.conflicts:
+        texts = [analysis.claim(conflict.a).text, analysis.claim(conflict.b).text]
+        assert not any(is_question(t) for t in texts), (conflict.reason, texts)

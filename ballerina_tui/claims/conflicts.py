@@ -25,11 +25,22 @@ _EVENT = re.compile(
     r"|won|debuted)\b"
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b(?!['\u2019]?s\b)")
+# A question asserts nothing: "Is he saying this is the end?" neither denies nor states it.
+_QUESTION = re.compile(
+    r"(?:\?\W*$)|(?:^\W*(?:is|are|was|were|do|does|did|can|could|would|will|should|has|have"
+    r"|isn't|aren't|doesn't|didn't|why|how)\s+\w)",
+    re.IGNORECASE,
+)
 _PERSONAL = re.compile(r"(?i)\b(?:i|my|me|i'd|i'll|i’d|i’ll)\b")
 _ROLE = re.compile(
     r"\b(directed|written|produced|scored|composed|raised|trained|played|shot|edited|narrated"
     r"|voiced)\s+by\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})"
 )
+
+
+def is_question(text: str) -> bool:
+    """A question, with or without its "?" (a line break may have cut it off)."""
+    return bool(_QUESTION.search(text))
 
 
 def quantities(text: str) -> dict[str, set[str]]:
@@ -158,7 +169,11 @@ def _find_conflicts(
         if (a, b) in found:
             continue
         same_people = _same_subject(fa, fb)
-        if fa.negated != fb.negated and same_people:
+        if (
+            fa.negated != fb.negated
+            and same_people
+            and not any(is_question(claims[i].text) for i in (a, b))
+        ):
             neg, pos = (a, b) if fa.negated else (b, a)
             fneg, fpos = features[neg], features[pos]
             hit = {t for t in fneg.negated_terms & fpos.terms if not t.startswith(ENTITY)}
