@@ -34,7 +34,6 @@ This module imports Whoosh; nothing here imports Textual.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
@@ -53,13 +52,12 @@ from ballerina_tui.corpus import (
     find_characters_file,
     load_corpus,
 )
+from ballerina_tui.index_trust import check_cache_trust, check_files, index_files
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
 
 SCHEMA_VERSION = 6
-# Files in the index folder Whoosh never unpickles: its write lock and our lock files.
-_UNREAD_SUFFIXES = ("WRITELOCK", ".lock")
 # A paragraph longer than this is cut into passages at sentence ends (a pasted review
 # without paragraph breaks was one passage: a hit showed all of it). No passage is ever
 # longer than MAX_PASSAGE_CHARS (Whoosh highlights only the first 32,768 characters).
@@ -340,6 +338,7 @@ class ReviewIndex:
         self._ix = None
         self._in_memory = False
         self._signature: str | None = None  # the folder's, once ensure() has looked
+        self._hashed = 0  # index files the last check had to hash (stamp missing or changed)
         self._memory_words: set[str] = set()
         self._words: tuple[int, list[str]] | None = None
         self._lock = threading.Lock()
@@ -555,55 +554,31 @@ class ReviewIndex:
             data["files"] = None  # no digests: the index files cannot be verified
         return data
 
-    def _index_files(self) -> dict[str, str]:
-        """SHA-256 of every file in the index folder that Whoosh may read."""
-        out: dict[str, str] = {}
-        for entry in self.dir.iterdir():
-            name = entry.name
-            if name == self.manifest_path.name or name.endswith(_UNREAD_SUFFIXES):
-                continue
-            if name.startswith(f".{self.manifest_path.name}."):
-                continue  # our own temporary manifest (atomic_write_text)
-            digest = hashlib.sha256()
-            with entry.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-            out[name] = digest.hexdigest()
-        return out
-
-    def _verified(self) -> bool:
-        """Whether the index folder holds exactly the files the manifest lists, unchanged."""
-        manifest = self._read_manifest()
-        if manifest is None or not manifest.get("files"):
-            return False
-        try:
-            return self._index_files() == manifest["files"]
-        except OSError:
-            return False
+    def _verified(self, manifest: dict | None = None) -> bool:
+        """Whether the index folder holds exactly the files the manifest lists, unchanged
+        (:func:`~ballerina_tui.index_trust.verified`: a stat per file, a hash only for a
+        file whose stamp changed)."""
+        if manifest is None:
+            manifest = self._read_manifest()
+        ok, self._hashed = check_files(self.dir, self.manifest_path.name, manifest)
+        return ok
 
     def _check_cache_trust(self) -> None:
         """Raise ``PermissionError`` when the cache is not ours (owner, group/other-writable)."""
-        import os
-        import stat
+        check_cache_trust((self.base.parent, self.base, self.dir))
 
-        getuid = getattr(os, "getuid", None)
-        if getuid is None:  # pragma: no cover - non-POSIX
-            return
-        for folder in (self.base.parent, self.base, self.dir):
-            try:
-                info = os.lstat(folder)
-            except FileNotFoundError:
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                info = os.stat(folder)
-            if info.st_uid != getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                raise PermissionError(
-                    errno.EPERM,
-                    f"{folder} is not owned by you or is writable by others, so its index "
-                    "is not trusted",
-                )
-
-    def _write_manifest(self, ix, indexed: dict[str, str], signature: str | None = None) -> None:
+    def _write_manifest(
+        self, ix, indexed: dict[str, str], signature: str | None = None, previous=None
+    ) -> None:
+        """``previous``: the manifest before this update, whose digests are reused for the
+        files it stamped that are unchanged (only the new segment is hashed)."""
+        previous = previous or {}
+        files, stamps = index_files(
+            self.dir,
+            self.manifest_path.name,
+            previous.get("files") if isinstance(previous.get("files"), dict) else None,
+            previous.get("stamps") if isinstance(previous.get("stamps"), dict) else None,
+        )
         problems = [str(p) for p in getattr(self.corpus, "problems", [])]
         self.problems = problems
         manifest = {
@@ -613,9 +588,28 @@ class ReviewIndex:
             "signature": signature,
             "problems": problems,
             "reviews": indexed,
-            "files": self._index_files(),
+            "files": files,
+            "stamps": stamps,
         }
         atomic_write_text(self.manifest_path, json.dumps(manifest, separators=(",", ":")))
+
+    def _restamp(self, ix, manifest: dict) -> None:
+        """Record the stamps of files that had to be hashed (a manifest from before stamps,
+        a copied cache), so the next start only stats them. Best effort, under the lock,
+        and only while the index is still the generation just verified."""
+        # Never waits: a writer holding the lock writes a stamped manifest itself.
+        with contextlib.suppress(OSError), file_lock(self.lock_path, wait=False):
+            current = self._read_manifest()
+            if current != manifest:
+                return
+            files, stamps = index_files(
+                self.dir, self.manifest_path.name, current["files"], current.get("stamps")
+            )
+            if files == current["files"] and ix.latest_generation() == current["generation"]:
+                atomic_write_text(
+                    self.manifest_path,
+                    json.dumps({**current, "stamps": stamps}, separators=(",", ":")),
+                )
 
     def _fresh(self, manifest: dict | None, ix, signature: str | None = None) -> bool:
         if (
@@ -643,12 +637,12 @@ class ReviewIndex:
             known.discard("")
             atomic_write_text(self.words_path, "\n".join(sorted(known)) + "\n")
 
-    def _open_existing(self):
+    def _open_existing(self, manifest: dict | None = None):
         from whoosh import index as windex
 
         try:
             # Nothing in the folder is unpickled unless it is exactly what we wrote.
-            if not self._verified():
+            if not self._verified(manifest):
                 return None
             # exists_in() reads the TOC too: a damaged one raises here, not only in open_dir().
             if not windex.exists_in(str(self.dir)):
@@ -673,12 +667,15 @@ class ReviewIndex:
         self._signature = signature
         if not rebuild:
             # Fast path, no lock: a fresh index needs no writer.
-            ix = self._open_existing()
-            if ix is not None and self._fresh(self._read_manifest(), ix, signature):
+            manifest = self._read_manifest()
+            ix = self._open_existing(manifest)
+            if ix is not None and self._fresh(manifest, ix, signature):
+                if self._hashed:
+                    self._restamp(ix, manifest)
                 return ix, UpdateReport([], [], [], False, 0.0)
         with file_lock(self.lock_path):
-            ix = self._open_existing()
             manifest = self._read_manifest()
+            ix = self._open_existing(manifest)
             # A readable index of our schema is rebuilt in place, in one commit that drops
             # every old segment: other instances reading it keep a consistent generation.
             # Deleting the folder under them made their next read fail (EmptyIndexError).
@@ -712,7 +709,8 @@ class ReviewIndex:
                 # manifest): delete before adding so no passage is ever there twice.
                 stale = changed + removed + ([] if full else added)
                 self._apply(ix, added + changed, stale, clear=clear, progress=progress)
-            self._write_manifest(ix, wanted, signature)
+            # Digests are reused only from a manifest whose folder was verified just now.
+            self._write_manifest(ix, wanted, signature, manifest if reusable else None)
             return ix, UpdateReport(added, changed, removed, full, 0.0)
 
     def _apply(
