@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ballerina_tui import corpus
+from ballerina_tui import front_matter
 from ballerina_tui.corpus import ReviewFileError, split_front_matter
 
 SAMPLES = [
@@ -19,12 +19,12 @@ SAMPLES = [
 
 
 def _both(source: str):
-    loaders = corpus._yaml_loaders()
+    loaders = front_matter._yaml_loaders()
     if "fast" not in loaders:
         pytest.skip("PyYAML built without libyaml")
     out = []
     for name in ("fast", "checked"):
-        node, data = corpus._compose_and_construct(source, loaders[name], 2)
+        node, data = front_matter._compose_and_construct(source, loaders[name], 2)
         out.append(data)
     return out
 
