@@ -23,7 +23,11 @@ import contextlib
 import re
 import threading
 
-from whoosh.analysis import (
+from ballerina_tui import whoosh_boot
+
+whoosh_boot.prepare()  # before the first Whoosh import: see whoosh_boot
+
+from whoosh.analysis import (  # noqa: E402
     CharsetFilter,
     Filter,
     LowercaseFilter,
@@ -33,10 +37,10 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.analysis.filters import STOP_WORDS as _STOP_WORDS
-from whoosh.support.charset import accent_map
+from whoosh.analysis.filters import STOP_WORDS as _STOP_WORDS  # noqa: E402
+from whoosh.support.charset import accent_map  # noqa: E402
 
-from ballerina_tui.textutil import APOSTROPHES
+from ballerina_tui.textutil import APOSTROPHES  # noqa: E402
 
 TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
 

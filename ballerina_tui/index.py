@@ -56,6 +56,9 @@ from ballerina_tui.index_trust import check_cache_trust, check_files, index_file
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
+from ballerina_tui.whoosh_boot import prepare as _prepare_whoosh
+
+_prepare_whoosh()  # before any Whoosh import in this module's functions
 
 SCHEMA_VERSION = 6
 # A paragraph longer than this is cut into passages at sentence ends (a pasted review
