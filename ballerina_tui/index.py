@@ -69,6 +69,8 @@ MAX_PASSAGE_CHARS = 4000
 WRITER_TIMEOUT = 30.0
 # Memory for the writer's posting pool before it spills sorted runs to disk.
 WRITER_LIMIT_MB = 256
+# zlib level of the posting blocks (Whoosh's default is 3; see _apply).
+POSTING_COMPRESSION = 1
 WORDS_FILE = "words.txt"
 # The people the reviews name, kept beside the index (see ReviewIndex.discovered).
 DISCOVERED_FILE = "discovered.json"
@@ -176,10 +178,10 @@ def make_schema():
     """
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    from ballerina_tui.analysis import review_analyzer
+    from ballerina_tui.analysis import IndexPositions, review_analyzer
 
     analyzer = review_analyzer()
-    return Schema(
+    schema = Schema(
         pid=STORED(),
         rid=ID(stored=True),
         review=KEYWORD(lowercase=True),  # id and handle, for review: queries
@@ -196,6 +198,11 @@ def make_schema():
         # "spin-off" or "8.8/10" typed as one word must match as a phrase, not as AND.
         text=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
     )
+    for name in ("section", "text"):
+        # The same postings as TEXT's Positions, gathered without a Token per word.
+        field = schema[name]
+        field.format = IndexPositions(field_boost=field.format.field_boost)
+    return schema
 
 
 def _documents(review: Review) -> Iterator[dict]:
@@ -216,6 +223,38 @@ def _documents(review: Review) -> Iterator[dict]:
             "file_end": p.file_end,
             "text": p.text,
         }
+
+
+class _RememberedLengths:
+    """A segment's per-document reader that remembers each field length it was asked for.
+
+    At commit Whoosh asks the new segment for the length of the posting's document once
+    per *posting* (for its block statistics), each time through the column reader: about
+    a quarter of the build's CPU. The answers are the same for every posting of a
+    document, so they are kept in a dict; everything else goes to the reader."""
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+        self._lengths: dict[tuple[int, str], int] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        key = (docnum, fieldname)
+        try:
+            return self._lengths[key]
+        except KeyError:
+            length = self._lengths[key] = self._reader.doc_field_length(docnum, fieldname, default)
+            return length
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
+def _remember_lengths(writer) -> None:
+    """Give Whoosh's segment writer a :class:`_RememberedLengths` at commit."""
+    opener = getattr(writer, "per_document_reader", None)
+    if opener is None:
+        return
+    writer.per_document_reader = lambda: _RememberedLengths(opener())
 
 
 def folder_signature(root: Path) -> str:
@@ -731,7 +770,17 @@ class ReviewIndex:
         from ballerina_tui.analysis import collect_words
 
         words: set[str] = set()
-        writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.05, limitmb=WRITER_LIMIT_MB)
+        from whoosh.codec.whoosh3 import W3Codec
+
+        writer = ix.writer(
+            timeout=WRITER_TIMEOUT,
+            delay=0.05,
+            limitmb=WRITER_LIMIT_MB,
+            # zlib level 1 for posting blocks: the same index size here as Whoosh's
+            # default level 3, at less compression time (readers need no setting).
+            codec=W3Codec(compression=POSTING_COMPRESSION),
+        )
+        _remember_lengths(writer)
         try:
             for rid in to_delete:
                 writer.delete_by_term("rid", rid)
