@@ -152,27 +152,41 @@ def index_positions(value: str, stoplist: frozenset[str]) -> dict[str, list[int]
     """Each stem of ``value`` with its positions, as :class:`ReviewTokenizer` indexes them
     (``mode="index"``, stop words dropped but counted), without making a Token per word;
     unstemmed words go to :func:`collect_words` as well."""
-    words = getattr(_collecting, "words", None)
-    stems = _STEMS
+    text = value.translate(APOSTROPHES)
+    if text.isascii():
+        # Lower-casing ASCII never moves a token boundary: once for the whole text.
+        tokens = _TOKEN.findall(text.lower())
+    else:
+        tokens = [word.lower() for word in _TOKEN.findall(text)]
+    known: dict[str, str] = {}  # token -> stem ("" for a stop word), for this text
+    unstemmed: list[str] = []  # for collect_words, once per distinct token
     out: dict[str, list[int]] = {}
-    for pos, match in enumerate(_TOKEN.finditer(value.translate(APOSTROPHES))):
-        word = match.group(0).lower()
-        if word.endswith("'s"):
-            word = word[:-2]
-        elif word.endswith("'"):
-            word = word[:-1]
-        if not word.isascii():
-            word = word.translate(accent_map)
-        if not word or word in stoplist:
+    for pos, token in enumerate(tokens):
+        stemmed = known.get(token)
+        if stemmed is None:
+            word = token
+            if "'" in word:
+                if word.endswith("'s"):
+                    word = word[:-2]
+                elif word.endswith("'"):
+                    word = word[:-1]
+            if not word.isascii():
+                word = word.translate(accent_map)
+            if not word or word in stoplist:
+                stemmed = known[token] = ""
+            else:
+                stemmed = known[token] = _STEMS.get(word) or _stem(word)
+                unstemmed.append(word)
+        if not stemmed:
             continue
-        stemmed = stems.get(word) or _stem(word)
-        if words is not None:
-            words.add(word)
         found = out.get(stemmed)
         if found is None:
             out[stemmed] = [pos]
         else:
             found.append(pos)
+    words = getattr(_collecting, "words", None)
+    if words is not None:
+        words.update(unstemmed)
     return out
 
 
