@@ -24,8 +24,9 @@ Safety:
   in memory and :attr:`ReviewIndex.note` says so.
 - The cache is trusted only when it is ours: a cache folder not owned by the user, or
   writable by group or others, gets an in-memory index (and the note says why). The
-  manifest keeps a SHA-256 of every index file we wrote; before Whoosh opens anything
-  (its TOC and segments are pickles) the folder is checked against it, and a planted,
+  manifest keeps a SHA-256 of every index file we wrote and its stamp; before Whoosh opens
+  anything (its TOC and segments are pickles) the folder is checked against it (a file
+  whose stamp changed is hashed again: :mod:`ballerina_tui.index_trust`), and a planted,
   swapped or unlisted file means a rebuild, never a load.
 
 This module imports Whoosh; nothing here imports Textual.
@@ -37,7 +38,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import threading
 import time
@@ -53,6 +53,19 @@ from ballerina_tui.corpus import (
     load_corpus,
 )
 from ballerina_tui.index_trust import check_cache_trust, check_files, index_files
+from ballerina_tui.index_writer import (  # noqa: F401 - re-exported
+    BULK_REVIEWS,
+    WRITER_LIMIT_MB,
+    WRITER_TIMEOUT,
+    _collector_paused,
+    open_writer,
+)
+from ballerina_tui.passages import (  # noqa: F401 - re-exported
+    MAX_PASSAGE_CHARS,
+    PASSAGE_CHARS,
+    Passage,
+    review_passages,
+)
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
@@ -61,112 +74,10 @@ from ballerina_tui.whoosh_boot import prepare as _prepare_whoosh
 _prepare_whoosh()  # before any Whoosh import in this module's functions
 
 SCHEMA_VERSION = 6
-# A paragraph longer than this is cut into passages at sentence ends (a pasted review
-# without paragraph breaks was one passage: a hit showed all of it). No passage is ever
-# longer than MAX_PASSAGE_CHARS (Whoosh highlights only the first 32,768 characters).
-PASSAGE_CHARS = 1200
-MAX_PASSAGE_CHARS = 4000
-WRITER_TIMEOUT = 30.0
-# Memory for the writer's posting pool before it spills sorted runs to disk.
-WRITER_LIMIT_MB = 256
-# From this many reviews in one write, the garbage collector is paused (see _apply).
-BULK_REVIEWS = 200
-# zlib level of the posting blocks (Whoosh's default is 3; see _apply).
-POSTING_COMPRESSION = 1
 WORDS_FILE = "words.txt"
 # The people the reviews name, kept beside the index (see ReviewIndex.discovered).
 DISCOVERED_FILE = "discovered.json"
 DISCOVERED_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Passage:
-    review: str
-    handle: str
-    section: str
-    kind: str
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    characters: tuple[str, ...] = ()
-    # What a citation names ("¶ 3" without a heading) and where the span is in the file
-    # itself (they differ where HTML was turned into text): stored, so that ``search``
-    # answers without reading the review files.
-    label: str = ""
-    file_start: int = 0
-    file_end: int = 0
-
-
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
-
-
-def _cut_points(text: str, limit: int = PASSAGE_CHARS, hard: int = MAX_PASSAGE_CHARS) -> list[int]:
-    """Where to cut a long text: at the last sentence end before ``limit`` characters (or
-    the first one after it), and only where no sentence end comes before ``hard`` at a
-    clause break or a space, so every piece is at most ``hard`` characters."""
-    cuts = [0]
-    pos = 0
-    while len(text) - pos > limit:
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, pos + 1, pos + hard)]
-        inside = [e for e in ends if e - pos <= limit and e - pos > limit // 3]
-        after = [e for e in ends if e - pos > limit and len(text) - e > limit // 3]
-        if inside:
-            cut = inside[-1]
-        elif after:
-            cut = after[0]
-        elif len(text) - pos <= hard:
-            break
-        else:
-            window = text[pos : pos + hard]
-            best = -1
-            for pattern in (r"[;:,]\s+", r"\s+"):
-                found = [m.end() for m in re.finditer(pattern, window) if m.end() > hard // 2]
-                if found:
-                    best = found[-1]
-                    break
-            cut = pos + (best if best > 0 else hard)
-        if len(text) - cut < 1:
-            break
-        cuts.append(cut)
-        pos = cut
-    return cuts
-
-
-def review_passages(review: Review, characters: CharacterSet | None = None) -> list[Passage]:
-    """The passages of a review. ``characters``, if given, fills :attr:`Passage.characters`
-    (the index itself does not need them)."""
-    passages: list[Passage] = []
-    for block in review.blocks:
-        text = review.block_text(block)
-        cuts = _cut_points(text) + [len(text)]
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            piece = text[a:b]
-            # Keep offsets exact: trim whitespace by moving the span, not by editing text.
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece) - len(piece.rstrip())
-            s, e = block.start + a + lead, block.start + b - trail
-            if e <= s:
-                continue
-            body = review.text[s:e]
-            file_start, file_end = review.file_span(s, e)
-            passages.append(
-                Passage(
-                    review=review.id,
-                    handle=review.handle,
-                    section=block.section,
-                    kind=block.kind,
-                    paragraph=block.index,
-                    start=s,
-                    end=e,
-                    text=body,
-                    characters=tuple(characters.mentioned(body)) if characters else (),
-                    label=block.section or review.section_label(s),
-                    file_start=file_start,
-                    file_end=file_end,
-                )
-            )
-    return passages
 
 
 def make_schema():
@@ -225,53 +136,6 @@ def _documents(review: Review) -> Iterator[dict]:
             "file_end": p.file_end,
             "text": p.text,
         }
-
-
-class _RememberedLengths:
-    """A segment's per-document reader that remembers each field length it was asked for.
-
-    At commit Whoosh asks the new segment for the length of the posting's document once
-    per *posting* (for its block statistics), each time through the column reader: about
-    a quarter of the build's CPU. The answers are the same for every posting of a
-    document, so they are kept in a dict; everything else goes to the reader."""
-
-    def __init__(self, reader) -> None:
-        self._reader = reader
-        self._lengths: dict[tuple[int, str], int] = {}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        key = (docnum, fieldname)
-        try:
-            return self._lengths[key]
-        except KeyError:
-            length = self._lengths[key] = self._reader.doc_field_length(docnum, fieldname, default)
-            return length
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
-
-
-def _remember_lengths(writer) -> None:
-    """Give Whoosh's segment writer a :class:`_RememberedLengths` at commit."""
-    opener = getattr(writer, "per_document_reader", None)
-    if opener is None:
-        return
-    writer.per_document_reader = lambda: _RememberedLengths(opener())
-
-
-@contextlib.contextmanager
-def _collector_paused(pause: bool):
-    """Pause the cyclic garbage collector (reference counting still frees everything)."""
-    import gc
-
-    paused = pause and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def folder_signature(root: Path) -> str:
@@ -782,7 +646,6 @@ class ReviewIndex:
         progress: ProgressFn | None = None,
     ) -> None:
         """One writer, one commit for the whole batch; words.txt after the commit."""
-        from whoosh.codec.whoosh3 import W3Codec
         from whoosh.writing import CLEAR
 
         from ballerina_tui.analysis import collect_words
@@ -793,15 +656,7 @@ class ReviewIndex:
         # garbage collector's passes over them were a fifth of the build's CPU (and there is
         # no cycle to find). Small updates leave it alone.
         with _collector_paused(len(to_add) >= BULK_REVIEWS):
-            writer = ix.writer(
-                timeout=WRITER_TIMEOUT,
-                delay=0.05,
-                limitmb=WRITER_LIMIT_MB,
-                # zlib level 1 for posting blocks: the same index size here as Whoosh's
-                # default level 3, at less compression time (readers need no setting).
-                codec=W3Codec(compression=POSTING_COMPRESSION),
-            )
-            _remember_lengths(writer)
+            writer = open_writer(ix)
             try:
                 for rid in to_delete:
                     writer.delete_by_term("rid", rid)
