@@ -23,7 +23,11 @@ import contextlib
 import re
 import threading
 
-from whoosh.analysis import (
+from ballerina_tui import whoosh_boot
+
+whoosh_boot.prepare()  # before the first Whoosh import: see whoosh_boot
+
+from whoosh.analysis import (  # noqa: E402
     CharsetFilter,
     Filter,
     LowercaseFilter,
@@ -33,10 +37,11 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.analysis.filters import STOP_WORDS as _STOP_WORDS
-from whoosh.support.charset import accent_map
+from whoosh.analysis.filters import STOP_WORDS as _STOP_WORDS  # noqa: E402
+from whoosh.formats import Positions  # noqa: E402
+from whoosh.support.charset import accent_map  # noqa: E402
 
-from ballerina_tui.textutil import APOSTROPHES
+from ballerina_tui.textutil import APOSTROPHES  # noqa: E402
 
 TOKEN_PATTERN = r"\w+(?:[.']\w+)*"
 
@@ -141,6 +146,63 @@ class ReviewTokenizer(Tokenizer):
                 t.startchar = start_char + match.start()
                 t.endchar = start_char + match.end()
             yield t
+
+
+def index_positions(value: str, stoplist: frozenset[str]) -> dict[str, list[int]]:
+    """Each stem of ``value`` with its positions, as :class:`ReviewTokenizer` indexes them
+    (``mode="index"``, stop words dropped but counted), without making a Token per word;
+    unstemmed words go to :func:`collect_words` as well."""
+    text = value.translate(APOSTROPHES)
+    if text.isascii():
+        # Lower-casing ASCII never moves a token boundary: once for the whole text.
+        tokens = _TOKEN.findall(text.lower())
+    else:
+        tokens = [word.lower() for word in _TOKEN.findall(text)]
+    known: dict[str, str] = {}  # token -> stem ("" for a stop word), for this text
+    unstemmed: list[str] = []  # for collect_words, once per distinct token
+    out: dict[str, list[int]] = {}
+    for pos, token in enumerate(tokens):
+        stemmed = known.get(token)
+        if stemmed is None:
+            word = token
+            if "'" in word:
+                if word.endswith("'s"):
+                    word = word[:-2]
+                elif word.endswith("'"):
+                    word = word[:-1]
+            if not word.isascii():
+                word = word.translate(accent_map)
+            if not word or word in stoplist:
+                stemmed = known[token] = ""
+            else:
+                stemmed = known[token] = _STEMS.get(word) or _stem(word)
+                unstemmed.append(word)
+        if not stemmed:
+            continue
+        found = out.get(stemmed)
+        if found is None:
+            out[stemmed] = [pos]
+        else:
+            found.append(pos)
+    words = getattr(_collecting, "words", None)
+    if words is not None:
+        words.update(unstemmed)
+    return out
+
+
+class IndexPositions(Positions):
+    """Whoosh's ``Positions`` format, with the words of :class:`ReviewTokenizer` gathered by
+    :func:`index_positions` (a third of the index build went to one Token per word). Same
+    postings, byte for byte; any other analyzer or mode goes the usual way."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if kwargs.get("mode") != "index" or type(analyzer) is not ReviewTokenizer:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in index_positions(value, analyzer.stoplist).items():
+            yield (word, len(poslist), len(poslist) * boost, encode(poslist))
 
 
 _STEMS: dict[str, str] = {}

@@ -261,19 +261,19 @@ def cmd_index(args) -> int:
 
 
 def cmd_app(args) -> int:
-    from ballerina_tui.corpus import CorpusError, load_corpus
+    from ballerina_tui.corpus import CorpusError
 
-    try:
-        corpus = load_corpus(args.reviews)
-    except CorpusError as exc:
-        raise CliError(str(exc)) from None
-    for problem in corpus.problems:
-        _warn(str(problem))
     try:
         from ballerina_tui.app.app import BallerinaApp
     except ImportError as exc:  # pragma: no cover - the app ships with the package
         raise CliError(f"the app is not available: {exc}") from None
-    app = BallerinaApp(corpus)
+    try:
+        # Only the first review is read before the first frame; the app loads the rest.
+        app = BallerinaApp.for_folder(args.reviews)
+    except CorpusError as exc:
+        raise CliError(str(exc)) from None
+    for problem in app.corpus.problems:
+        _warn(str(problem))
     app.run()
     code = app.return_code or 0
     if os.environ.get("BALLERINA_TUI_SLOW_EXIT"):

@@ -24,8 +24,9 @@ Safety:
   in memory and :attr:`ReviewIndex.note` says so.
 - The cache is trusted only when it is ours: a cache folder not owned by the user, or
   writable by group or others, gets an in-memory index (and the note says why). The
-  manifest keeps a SHA-256 of every index file we wrote; before Whoosh opens anything
-  (its TOC and segments are pickles) the folder is checked against it, and a planted,
+  manifest keeps a SHA-256 of every index file we wrote and its stamp; before Whoosh opens
+  anything (its TOC and segments are pickles) the folder is checked against it (a file
+  whose stamp changed is hashed again: :mod:`ballerina_tui.index_trust`), and a planted,
   swapped or unlisted file means a rebuild, never a load.
 
 This module imports Whoosh; nothing here imports Textual.
@@ -34,11 +35,9 @@ This module imports Whoosh; nothing here imports Textual.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
-import re
 import shutil
 import threading
 import time
@@ -53,115 +52,32 @@ from ballerina_tui.corpus import (
     find_characters_file,
     load_corpus,
 )
+from ballerina_tui.index_trust import check_cache_trust, check_files, index_files
+from ballerina_tui.index_writer import (  # noqa: F401 - re-exported
+    BULK_REVIEWS,
+    WRITER_LIMIT_MB,
+    WRITER_TIMEOUT,
+    _collector_paused,
+    open_writer,
+)
+from ballerina_tui.passages import (  # noqa: F401 - re-exported
+    MAX_PASSAGE_CHARS,
+    PASSAGE_CHARS,
+    Passage,
+    review_passages,
+)
 from ballerina_tui.paths import atomic_write_text, cache_dir, corpus_key, file_lock
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
+from ballerina_tui.whoosh_boot import prepare as _prepare_whoosh
+
+_prepare_whoosh()  # before any Whoosh import in this module's functions
 
 SCHEMA_VERSION = 6
-# Files in the index folder Whoosh never unpickles: its write lock and our lock files.
-_UNREAD_SUFFIXES = ("WRITELOCK", ".lock")
-# A paragraph longer than this is cut into passages at sentence ends (a pasted review
-# without paragraph breaks was one passage: a hit showed all of it). No passage is ever
-# longer than MAX_PASSAGE_CHARS (Whoosh highlights only the first 32,768 characters).
-PASSAGE_CHARS = 1200
-MAX_PASSAGE_CHARS = 4000
-WRITER_TIMEOUT = 30.0
-# Memory for the writer's posting pool before it spills sorted runs to disk.
-WRITER_LIMIT_MB = 256
 WORDS_FILE = "words.txt"
 # The people the reviews name, kept beside the index (see ReviewIndex.discovered).
 DISCOVERED_FILE = "discovered.json"
 DISCOVERED_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Passage:
-    review: str
-    handle: str
-    section: str
-    kind: str
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    characters: tuple[str, ...] = ()
-    # What a citation names ("¶ 3" without a heading) and where the span is in the file
-    # itself (they differ where HTML was turned into text): stored, so that ``search``
-    # answers without reading the review files.
-    label: str = ""
-    file_start: int = 0
-    file_end: int = 0
-
-
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
-
-
-def _cut_points(text: str, limit: int = PASSAGE_CHARS, hard: int = MAX_PASSAGE_CHARS) -> list[int]:
-    """Where to cut a long text: at the last sentence end before ``limit`` characters (or
-    the first one after it), and only where no sentence end comes before ``hard`` at a
-    clause break or a space, so every piece is at most ``hard`` characters."""
-    cuts = [0]
-    pos = 0
-    while len(text) - pos > limit:
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, pos + 1, pos + hard)]
-        inside = [e for e in ends if e - pos <= limit and e - pos > limit // 3]
-        after = [e for e in ends if e - pos > limit and len(text) - e > limit // 3]
-        if inside:
-            cut = inside[-1]
-        elif after:
-            cut = after[0]
-        elif len(text) - pos <= hard:
-            break
-        else:
-            window = text[pos : pos + hard]
-            best = -1
-            for pattern in (r"[;:,]\s+", r"\s+"):
-                found = [m.end() for m in re.finditer(pattern, window) if m.end() > hard // 2]
-                if found:
-                    best = found[-1]
-                    break
-            cut = pos + (best if best > 0 else hard)
-        if len(text) - cut < 1:
-            break
-        cuts.append(cut)
-        pos = cut
-    return cuts
-
-
-def review_passages(review: Review, characters: CharacterSet | None = None) -> list[Passage]:
-    """The passages of a review. ``characters``, if given, fills :attr:`Passage.characters`
-    (the index itself does not need them)."""
-    passages: list[Passage] = []
-    for block in review.blocks:
-        text = review.block_text(block)
-        cuts = _cut_points(text) + [len(text)]
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            piece = text[a:b]
-            # Keep offsets exact: trim whitespace by moving the span, not by editing text.
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece) - len(piece.rstrip())
-            s, e = block.start + a + lead, block.start + b - trail
-            if e <= s:
-                continue
-            body = review.text[s:e]
-            file_start, file_end = review.file_span(s, e)
-            passages.append(
-                Passage(
-                    review=review.id,
-                    handle=review.handle,
-                    section=block.section,
-                    kind=block.kind,
-                    paragraph=block.index,
-                    start=s,
-                    end=e,
-                    text=body,
-                    characters=tuple(characters.mentioned(body)) if characters else (),
-                    label=block.section or review.section_label(s),
-                    file_start=file_start,
-                    file_end=file_end,
-                )
-            )
-    return passages
 
 
 def make_schema():
@@ -175,10 +91,10 @@ def make_schema():
     """
     from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-    from ballerina_tui.analysis import review_analyzer
+    from ballerina_tui.analysis import IndexPositions, review_analyzer
 
     analyzer = review_analyzer()
-    return Schema(
+    schema = Schema(
         pid=STORED(),
         rid=ID(stored=True),
         review=KEYWORD(lowercase=True),  # id and handle, for review: queries
@@ -195,6 +111,11 @@ def make_schema():
         # "spin-off" or "8.8/10" typed as one word must match as a phrase, not as AND.
         text=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
     )
+    for name in ("section", "text"):
+        # The same postings as TEXT's Positions, gathered without a Token per word.
+        field = schema[name]
+        field.format = IndexPositions(field_boost=field.format.field_boost)
+    return schema
 
 
 def _documents(review: Review) -> Iterator[dict]:
@@ -340,6 +261,7 @@ class ReviewIndex:
         self._ix = None
         self._in_memory = False
         self._signature: str | None = None  # the folder's, once ensure() has looked
+        self._hashed = 0  # index files the last check had to hash (stamp missing or changed)
         self._memory_words: set[str] = set()
         self._words: tuple[int, list[str]] | None = None
         self._lock = threading.Lock()
@@ -555,55 +477,31 @@ class ReviewIndex:
             data["files"] = None  # no digests: the index files cannot be verified
         return data
 
-    def _index_files(self) -> dict[str, str]:
-        """SHA-256 of every file in the index folder that Whoosh may read."""
-        out: dict[str, str] = {}
-        for entry in self.dir.iterdir():
-            name = entry.name
-            if name == self.manifest_path.name or name.endswith(_UNREAD_SUFFIXES):
-                continue
-            if name.startswith(f".{self.manifest_path.name}."):
-                continue  # our own temporary manifest (atomic_write_text)
-            digest = hashlib.sha256()
-            with entry.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-            out[name] = digest.hexdigest()
-        return out
-
-    def _verified(self) -> bool:
-        """Whether the index folder holds exactly the files the manifest lists, unchanged."""
-        manifest = self._read_manifest()
-        if manifest is None or not manifest.get("files"):
-            return False
-        try:
-            return self._index_files() == manifest["files"]
-        except OSError:
-            return False
+    def _verified(self, manifest: dict | None = None) -> bool:
+        """Whether the index folder holds exactly the files the manifest lists, unchanged
+        (:func:`~ballerina_tui.index_trust.verified`: a stat per file, a hash only for a
+        file whose stamp changed)."""
+        if manifest is None:
+            manifest = self._read_manifest()
+        ok, self._hashed = check_files(self.dir, self.manifest_path.name, manifest)
+        return ok
 
     def _check_cache_trust(self) -> None:
         """Raise ``PermissionError`` when the cache is not ours (owner, group/other-writable)."""
-        import os
-        import stat
+        check_cache_trust((self.base.parent, self.base, self.dir))
 
-        getuid = getattr(os, "getuid", None)
-        if getuid is None:  # pragma: no cover - non-POSIX
-            return
-        for folder in (self.base.parent, self.base, self.dir):
-            try:
-                info = os.lstat(folder)
-            except FileNotFoundError:
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                info = os.stat(folder)
-            if info.st_uid != getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                raise PermissionError(
-                    errno.EPERM,
-                    f"{folder} is not owned by you or is writable by others, so its index "
-                    "is not trusted",
-                )
-
-    def _write_manifest(self, ix, indexed: dict[str, str], signature: str | None = None) -> None:
+    def _write_manifest(
+        self, ix, indexed: dict[str, str], signature: str | None = None, previous=None
+    ) -> None:
+        """``previous``: the manifest before this update, whose digests are reused for the
+        files it stamped that are unchanged (only the new segment is hashed)."""
+        previous = previous or {}
+        files, stamps = index_files(
+            self.dir,
+            self.manifest_path.name,
+            previous.get("files") if isinstance(previous.get("files"), dict) else None,
+            previous.get("stamps") if isinstance(previous.get("stamps"), dict) else None,
+        )
         problems = [str(p) for p in getattr(self.corpus, "problems", [])]
         self.problems = problems
         manifest = {
@@ -613,9 +511,28 @@ class ReviewIndex:
             "signature": signature,
             "problems": problems,
             "reviews": indexed,
-            "files": self._index_files(),
+            "files": files,
+            "stamps": stamps,
         }
         atomic_write_text(self.manifest_path, json.dumps(manifest, separators=(",", ":")))
+
+    def _restamp(self, ix, manifest: dict) -> None:
+        """Record the stamps of files that had to be hashed (a manifest from before stamps,
+        a copied cache), so the next start only stats them. Best effort, under the lock,
+        and only while the index is still the generation just verified."""
+        # Never waits: a writer holding the lock writes a stamped manifest itself.
+        with contextlib.suppress(OSError), file_lock(self.lock_path, wait=False):
+            current = self._read_manifest()
+            if current != manifest:
+                return
+            files, stamps = index_files(
+                self.dir, self.manifest_path.name, current["files"], current.get("stamps")
+            )
+            if files == current["files"] and ix.latest_generation() == current["generation"]:
+                atomic_write_text(
+                    self.manifest_path,
+                    json.dumps({**current, "stamps": stamps}, separators=(",", ":")),
+                )
 
     def _fresh(self, manifest: dict | None, ix, signature: str | None = None) -> bool:
         if (
@@ -643,12 +560,12 @@ class ReviewIndex:
             known.discard("")
             atomic_write_text(self.words_path, "\n".join(sorted(known)) + "\n")
 
-    def _open_existing(self):
+    def _open_existing(self, manifest: dict | None = None):
         from whoosh import index as windex
 
         try:
             # Nothing in the folder is unpickled unless it is exactly what we wrote.
-            if not self._verified():
+            if not self._verified(manifest):
                 return None
             # exists_in() reads the TOC too: a damaged one raises here, not only in open_dir().
             if not windex.exists_in(str(self.dir)):
@@ -673,12 +590,15 @@ class ReviewIndex:
         self._signature = signature
         if not rebuild:
             # Fast path, no lock: a fresh index needs no writer.
-            ix = self._open_existing()
-            if ix is not None and self._fresh(self._read_manifest(), ix, signature):
+            manifest = self._read_manifest()
+            ix = self._open_existing(manifest)
+            if ix is not None and self._fresh(manifest, ix, signature):
+                if self._hashed:
+                    self._restamp(ix, manifest)
                 return ix, UpdateReport([], [], [], False, 0.0)
         with file_lock(self.lock_path):
-            ix = self._open_existing()
             manifest = self._read_manifest()
+            ix = self._open_existing(manifest)
             # A readable index of our schema is rebuilt in place, in one commit that drops
             # every old segment: other instances reading it keep a consistent generation.
             # Deleting the folder under them made their next read fail (EmptyIndexError).
@@ -712,7 +632,8 @@ class ReviewIndex:
                 # manifest): delete before adding so no passage is ever there twice.
                 stale = changed + removed + ([] if full else added)
                 self._apply(ix, added + changed, stale, clear=clear, progress=progress)
-            self._write_manifest(ix, wanted, signature)
+            # Digests are reused only from a manifest whose folder was verified just now.
+            self._write_manifest(ix, wanted, signature, manifest if reusable else None)
             return ix, UpdateReport(added, changed, removed, full, 0.0)
 
     def _apply(
@@ -730,30 +651,35 @@ class ReviewIndex:
         from ballerina_tui.analysis import collect_words
 
         words: set[str] = set()
-        writer = ix.writer(timeout=WRITER_TIMEOUT, delay=0.05, limitmb=WRITER_LIMIT_MB)
-        try:
-            for rid in to_delete:
-                writer.delete_by_term("rid", rid)
-            by_id = {r.id: r for r in self.corpus.reviews}
-            total = len(to_add)
-            report_progress(progress, "index", 0, total)
-            with collect_words(words):
-                for done, rid in enumerate(to_add, 1):
-                    for doc in _documents(by_id[rid]):
-                        writer.add_document(**doc)
-                    report_progress(progress, "index", done, total)
-        except BaseException:
-            segment = getattr(writer, "newsegment", None)
-            writer.cancel()
-            if segment is not None and not self._in_memory:
-                # Whoosh leaves the cancelled segment's files behind; the index folder must
-                # hold exactly what the manifest lists (see _verified), or the next open
-                # would rebuild everything.
-                for leftover in self.dir.glob(f"{segment.segment_id()}.*"):
-                    with contextlib.suppress(OSError):
-                        leftover.unlink()
-            raise
-        writer.commit(mergetype=CLEAR if clear else None)
+
+        # A bulk write holds millions of small objects in Whoosh's posting pool: the cyclic
+        # garbage collector's passes over them were a fifth of the build's CPU (and there is
+        # no cycle to find). Small updates leave it alone.
+        with _collector_paused(len(to_add) >= BULK_REVIEWS):
+            writer = open_writer(ix)
+            try:
+                for rid in to_delete:
+                    writer.delete_by_term("rid", rid)
+                by_id = {r.id: r for r in self.corpus.reviews}
+                total = len(to_add)
+                report_progress(progress, "index", 0, total)
+                with collect_words(words):
+                    for done, rid in enumerate(to_add, 1):
+                        for doc in _documents(by_id[rid]):
+                            writer.add_document(**doc)
+                        report_progress(progress, "index", done, total)
+            except BaseException:
+                segment = getattr(writer, "newsegment", None)
+                writer.cancel()
+                if segment is not None and not self._in_memory:
+                    # Whoosh leaves the cancelled segment's files behind; the index folder must
+                    # hold exactly what the manifest lists (see _verified), or the next open
+                    # would rebuild everything.
+                    for leftover in self.dir.glob(f"{segment.segment_id()}.*"):
+                        with contextlib.suppress(OSError):
+                            leftover.unlink()
+                raise
+            writer.commit(mergetype=CLEAR if clear else None)
         if self._in_memory:
             self._memory_words |= words
         else:

@@ -120,11 +120,12 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
+def file_lock(path: Path, *, shared: bool = False, wait: bool = True) -> Iterator[None]:
     """An advisory inter-process lock on ``path`` (created if missing).
 
     Used around index updates and highlight writes so two instances take turns. On
-    platforms without ``fcntl`` this degrades to no locking.
+    platforms without ``fcntl`` this degrades to no locking. With ``wait=False`` a lock
+    held elsewhere raises ``BlockingIOError`` at once.
     """
     try:
         import fcntl
@@ -134,7 +135,8 @@ def file_lock(path: Path, *, shared: bool = False) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        fcntl.flock(fd, mode if wait else mode | fcntl.LOCK_NB)
         yield
     finally:
         with contextlib.suppress(OSError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-STAGE_NAMES = {"index": "indexing", "claims": "analysing claims"}
+STAGE_NAMES = {"load": "loading reviews", "index": "indexing", "claims": "analysing claims"}
 
 
 def clock(seconds: float) -> str:

@@ -1,7 +1,10 @@
 """The thin App: owns the loaded data, starts the background work, hands off to screens.
 
-The first screen is drawn straight from the corpus; the index and the claim analysis are
-built in a background thread and screens fill in (counts, marks, diff, cards) when they
+The first screen is drawn straight from the corpus; started from a folder
+(:meth:`BallerinaApp.for_folder`) it is drawn from the first review alone, and the rest of the
+folder is loaded in the background thread, the sidebar growing a batch at a time, so nothing
+proportional to the folder happens before the first frame. The index and the claim analysis
+are then built in that thread and screens fill in (counts, marks, diff, cards) when they
 land. The thread is a daemon watched by an async worker, so quitting (``q``, ctrl+q,
 ctrl+c) never waits for it: the work is told to stop (an index write is cancelled whole)
 and the process exits at once.
@@ -23,7 +26,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ballerina_tui.characters import CharacterSet
-from ballerina_tui.corpus import Corpus
+from ballerina_tui.corpus import Corpus, ReviewStream
 from ballerina_tui.highlights import HighlightStore
 
 
@@ -62,6 +65,8 @@ class BallerinaApp(App):
     highlights_version = reactive(0, init=False)
     progress_line = reactive("", init=False)
     """Count, rate and time left of the background work while it runs, else empty."""
+    # Reviews handed to the app (and its sidebar) at a time while a folder loads.
+    LOAD_BATCH = 250
 
     def __init__(
         self,
@@ -70,9 +75,14 @@ class BallerinaApp(App):
         blink: bool = True,
         store: HighlightStore | None = None,
         analyze_in_background: bool = True,
+        stream: ReviewStream | None = None,
     ) -> None:
+        """``stream``: the rest of ``corpus``'s folder, loaded after the first frame."""
         super().__init__()
         self.corpus = corpus
+        self._stream = stream
+        self._problems_shown = 0
+        self.first_frame_at: float | None = None  # perf_counter() once the first frame is up
         self.blink = blink
         self.analyze_in_background = analyze_in_background
         self.characters, self.characters_problem = self._load_characters(corpus)
@@ -87,6 +97,19 @@ class BallerinaApp(App):
         self._cancel = threading.Event()
         self._work_thread: threading.Thread | None = None
         self._rate = None  # a progress_rate.Rate while the background work runs
+
+    @classmethod
+    def for_folder(cls, folder, **kwargs) -> BallerinaApp:
+        """The app of a review folder, of which only the first review is read before the
+        first frame (raises :class:`~ballerina_tui.corpus.CorpusError` like
+        :func:`~ballerina_tui.corpus.load_corpus`)."""
+        stream = ReviewStream(folder)
+        return cls(stream.start(), stream=stream, **kwargs)
+
+    @property
+    def loading(self) -> bool:
+        """Whether the folder's reviews are still being loaded."""
+        return self._stream is not None
 
     @staticmethod
     def _load_characters(corpus: Corpus) -> tuple[CharacterSet, str | None]:
@@ -104,15 +127,26 @@ class BallerinaApp(App):
         from ballerina_tui.app.screens.main import MainScreen
 
         self.push_screen(MainScreen())
-        for problem in self.corpus.problems:
-            self.notify(str(problem), title="Skipped a file", severity="warning", markup=False)
+        self._notify_problems()
         if self.characters_problem:
             self.notify(self.characters_problem, severity="error", markup=False, timeout=8)
         if self.store.note:
             self.notify(self.store.note, severity="warning", markup=False, timeout=8)
-        if self.analyze_in_background:
-            # After the first frame: the analysis must not hold up the first screen.
-            self.call_after_refresh(self.prepare)
+        # After the first frame: the loading and analysis must not hold up the first screen.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        import time
+
+        self.first_frame_at = time.perf_counter()
+        if self.analyze_in_background or self._stream is not None:
+            self.prepare()
+
+    def _notify_problems(self) -> None:
+        problems = self.corpus.problems
+        for problem in problems[self._problems_shown :]:
+            self.notify(str(problem), title="Skipped a file", severity="warning", markup=False)
+        self._problems_shown = len(problems)
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
     async def prepare(self) -> None:
@@ -190,6 +224,12 @@ class BallerinaApp(App):
         from ballerina_tui.index import ReviewIndex
         from ballerina_tui.progress import Cancelled
 
+        stream = self._stream
+        if stream is not None:
+            if not self._load_rest(self.corpus, stream):
+                return
+            if not self.analyze_in_background:
+                return
         corpus, file_characters = self.corpus, self.file_characters
         index = ReviewIndex(corpus, characters=file_characters)
         index.ensure(progress=self._progress)
@@ -215,6 +255,37 @@ class BallerinaApp(App):
             self._to_app(self._set_analysis, None, f"claim analysis failed: {exc}")
             return
         self._to_app(self._set_analysis, analysis, None)
+
+    def _load_rest(self, corpus: Corpus, stream: ReviewStream) -> bool:
+        """Load the rest of the folder in batches, handing each to the app; whether the
+        corpus is still the app's when done (a review added meanwhile replaces it)."""
+        total = len(stream.paths)
+        while not stream.done:
+            batch = stream.next_batch(self.LOAD_BATCH)
+            self._progress("load", stream.position, total)
+            if corpus is not self.corpus:
+                return False
+            if batch:
+                self._to_app(self._add_reviews, corpus, batch)
+        self._to_app(self._reviews_loaded, corpus, stream)
+        return corpus is self.corpus
+
+    def _add_reviews(self, corpus: Corpus, batch: list) -> None:
+        if corpus is not self.corpus:
+            return
+        corpus.reviews.extend(batch)
+        main = self.main_screen
+        if main is not None:
+            main.add_reviews(batch)
+
+    def _reviews_loaded(self, corpus: Corpus, stream: ReviewStream) -> None:
+        if corpus is not self.corpus:
+            return
+        self._stream = None
+        corpus.film = stream.film
+        if self.store.film is None:
+            self.store.film = corpus.film
+        self._notify_problems()
 
     def stop_background_work(self, wait: float = 0.5) -> None:
         """Tell the background work to stop; wait briefly only while it writes the index.

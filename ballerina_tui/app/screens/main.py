@@ -85,11 +85,20 @@ class MainScreen(Screen):
         analysis = self.app.analysis
         highlighted = reviews.highlighted
         reviews.clear_options()
-        for review in self.app.corpus.reviews:
-            counts = analysis.counts(review.id) if analysis is not None else None
-            reviews.add_option(Option(review_prompt(review, counts), id=review.id))
+        reviews.add_options(
+            Option(
+                review_prompt(review, None if analysis is None else analysis.counts(review.id)),
+                id=review.id,
+            )
+            for review in self.app.corpus.reviews
+        )
         if highlighted is not None:
             reviews.highlighted = highlighted
+
+    def add_reviews(self, batch) -> None:
+        """More of the folder has loaded: add it to the sidebar (no claims known yet)."""
+        reviews = self.query_one("#reviews", OptionList)
+        reviews.add_options(Option(review_prompt(review, None), id=review.id) for review in batch)
 
     def _claims_changed(self, _version: int) -> None:
         self._fill_sidebar()
