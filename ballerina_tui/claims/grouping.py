@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import re
+
 from ballerina_tui.claims.evidence import ENTITY
 from ballerina_tui.claims.model import Claim, _UnionFind
-from ballerina_tui.claims.scoring import Params, combine, proper_names, stemmed_aspects
+from ballerina_tui.claims.scoring import (
+    Params,
+    combine,
+    proper_names,
+    stemmed_aspects,
+    strong_score,
+)
 
 GUARD_MEMBERS = 10  # members of each group checked against the other before a merge
+# A claim that ends like this ends its sentence; one that does not goes on in the next claim.
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*\s*$")
+
+
+def sentences_of(claims: list[Claim]) -> list[int]:
+    """A sentence number per claim: consecutive claims of one paragraph belong to one
+    sentence until a claim ends with a full stop (the segmenter cuts sentences into
+    claims; this finds the cuts again without the review's text)."""
+    out: list[int] = []
+    sentence = -1
+    prev: Claim | None = None
+    for claim in claims:
+        if (
+            prev is None
+            or (prev.review, prev.paragraph) != (claim.review, claim.paragraph)
+            or _SENTENCE_END.search(prev.text)
+        ):
+            sentence += 1
+        out.append(sentence)
+        prev = claim
+    return out
 
 
 class Scorer:
@@ -36,6 +65,12 @@ class Scorer:
         common = max(3, int(0.05 * len(claims)))
         self.names = [frozenset(n for n in names if df[n] <= common) for names in self.names]
         self._cache: dict[tuple[int, int], float] = {}
+        # Sentences cut into several claims: sentence number -> its claims.
+        self.sentence = sentences_of(claims)
+        pieces: dict[int, list[int]] = {}
+        for i, n in enumerate(self.sentence):
+            pieces.setdefault(n, []).append(i)
+        self.pieces = {n: members for n, members in pieces.items() if len(members) > 1}
 
     def parts(self, a: int, b: int, lexical: float | None = None) -> dict:
         f = self.aligner.features
@@ -51,6 +86,8 @@ class Scorer:
             "dense": round(cos, 4),
             "names": sorted(n.removeprefix(ENTITY) for n in self.names[a] & self.names[b]),
             "numbers": sorted(f[a].numbers & f[b].numbers),
+            # Numbers one gives and the other does not: evidence they say different things.
+            "numbers_apart": sorted(f[a].numbers ^ f[b].numbers),
             "aspects": sorted(self.aspects[a] & self.aspects[b]),
         }
 
@@ -97,12 +134,53 @@ class Scorer:
         }
 
     def strong(self, a: int, b: int) -> float:
-        """The score that links a pair on its own (no mutual best match needed): how much
-        of each claim the other covers, and the dense cosine."""
-        p = self.parts(a, b)
-        return p["coverage"] + self.params.strong_dense * max(
-            0.0, p["dense"] - self.params.dense_floor
-        )
+        """The score that links a pair on its own (no mutual best match needed): the
+        lowest :func:`~ballerina_tui.claims.scoring.strong_score` of :meth:`strong_parts`."""
+        return min(strong_score(q, self.params) for q in self.strong_parts(a, b))
+
+    def strong_parts(self, a: int, b: int) -> list[dict]:
+        """The evidence a link on its own must pass, every item of it.
+
+        First the pair's own evidence. Then, when one claim is a piece of a sentence the
+        segmenter cut ("China is scrambling to stop the disease" / "where most of its
+        people live") and the other a whole sentence that says more than the piece, the
+        evidence of the whole sentence against the piece's whole sentence: what it says
+        beyond the piece must be the rest of that sentence, not something the piece's
+        reviewer never said ("The other inmate fell" is no paraphrase of "The other inmate
+        fell but Selenski shimmed down the rope"). This only ever takes a link away."""
+        out = [self.parts(a, b)]
+        for x, y in ((a, b), (b, a)):
+            members = self.pieces.get(self.sentence[x])
+            if members and self.sentence[y] not in self.pieces and self._says_more(y, x):
+                out.append(self._sentence_parts(members, y))
+                break
+        return out
+
+    def _says_more(self, y: int, x: int) -> bool:
+        """Whether ``y`` holds at least a clause more than ``x``: ``p.surplus_terms`` terms
+        of its own ("The answer: between Chapter 3 and Chapter 4" says no more than "takes
+        place between Chapter 3 and Chapter 4")."""
+        fy, fx = self.aligner.features[y], self.aligner.features[x]
+        return len(fy.terms - fx.terms) >= self.params.surplus_terms
+
+    def _sentence_parts(self, members: list[int], y: int) -> dict:
+        """The evidence :func:`strong_score` reads, for a cut sentence against claim ``y``."""
+        f = self.aligner.features
+        weights = self.aligner.weights
+        terms = set().union(*(f[i].terms for i in members))
+        numbers = set().union(*(f[i].numbers for i in members))
+        shared = sum(weights[t] for t in terms & f[y].terms)
+        total = sum(weights[t] for t in terms)
+        cos = 0.0
+        if self.vectors is not None:
+            v = sum(self.vectors[i] for i in members)
+            norm = float((v @ v) ** 0.5)
+            cos = float(v @ self.vectors[y]) / norm if norm else 0.0
+        return {
+            "coverage": shared / max(total, f[y].weight, 1e-9),
+            "dense": cos,
+            "numbers_apart": sorted(numbers ^ f[y].numbers),
+        }
 
     def evidence(self, a: int, b: int) -> dict:
         out = self.parts(a, b)

@@ -75,6 +75,8 @@ class Params:
     mutual: float = 0.38  # score to link a mutual best match (both reviews with alternatives)
     strong: float = 0.42  # coverage + strong_dense * dense to link any pair, best match or not
     strong_dense: float = 0.5
+    numbers_apart: float = 0.1  # taken off that when one gives a number the other does not
+    surplus_terms: int = 3  # terms a whole sentence holds beyond a cut piece to be "more"
     floor: float = 0.1  # mean score of the pairs across two groups needed to merge them
     alternatives: int = 3  # a mutual best match counts when each review has this many claims
 
@@ -104,6 +106,17 @@ def stemmed_aspects(stem) -> dict[str, str]:
             for token in stem(word):
                 out.setdefault(token.text, aspect)
     return out
+
+
+def strong_score(parts: dict, p: Params) -> float:
+    """What links a pair on its own, whatever else is near (``p.strong`` or more): how much
+    of each claim the other covers, and the dense cosine; less when they give different
+    numbers ("firmed 24/32" / "firmed 14/32" are two statements, not one)."""
+    return (
+        parts["coverage"]
+        + p.strong_dense * max(0.0, parts["dense"] - p.dense_floor)
+        - (p.numbers_apart if parts["numbers_apart"] else 0.0)
+    )
 
 
 def combine(

@@ -39,7 +39,40 @@ _ABBREVIATIONS = {
     "gen",
     "lt",
     "col",
+    # Titles and months, as news-style writing abbreviates them ("Gov. Davis", "Sept. 11").
+    "gov",
+    "sen",
+    "sens",
+    "rep",
+    "reps",
+    "rev",
+    "sgt",
+    "capt",
+    "cmdr",
+    "adm",
+    "brig",
+    "pfc",
+    "lieut",
+    "maj",
+    "supt",
+    "corp",
+    "bros",
+    "v",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
+# "U.S.", "p.m.", "J.D.": letters and dots, an initialism rather than a sentence's end.
+_INITIALISM = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*(?=\s+|$)")
 _CALL_TO_ACTION = re.compile(
     r"(?i)\b(click here|subscribe|sign up|read more|follow us|share this|check out our"
@@ -119,7 +152,11 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         last = re.search(r"(\w+(?:\.\w+)*)$", before)
         if match.group(0).startswith(".") and last:
             word = last.group(1)
-            if word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+            if (
+                word.casefold() in _ABBREVIATIONS
+                or (len(word) == 1 and word.isupper())
+                or _INITIALISM.fullmatch(word)
+            ):
                 continue
         nxt = text[stop:end].lstrip()
         if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"\u201c\u2018'(["):
