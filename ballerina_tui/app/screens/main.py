@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ballerina_tui.app.glyphs import STATUS_GLYPH
+from ballerina_tui.app.widgets.agreement import SORTS, reviewer_order
 from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.app.widgets.reader import Reader, Span
 from ballerina_tui.textutil import display_safe, one_line
@@ -56,18 +57,37 @@ class MainScreen(Screen):
         ),
         Binding("n", "next_hit", "Next hit", id="main.next_hit", tooltip="Next search hit"),
         Binding("N", "previous_hit", "Prev hit", id="main.prev_hit", tooltip="Previous search hit"),
+        Binding(
+            "f",
+            "filter_reviews",
+            "Filter",
+            show=False,
+            id="main.filter",
+            tooltip="Filter the review list by handle, title or rating (escape clears)",
+        ),
+        Binding(
+            "S",
+            "sort_reviews",
+            "Sort",
+            show=False,
+            id="main.sort",
+            tooltip="Sort the review list: folder order, rating, length, unique claims",
+        ),
     ]
+
+    sort_by = "order"
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            yield KeyList(id="reviews")
+            with Vertical(id="sidebar"):
+                yield Input(placeholder="filter reviews", id="review-filter")
+                yield KeyList(id="reviews")
             yield Reader(id="reader")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         reviews = self.query_one("#reviews", OptionList)
-        reviews.border_title = "Reviews"
         self._fill_sidebar()
         reviews.highlighted = 0
         reader = self.query_one(Reader)
@@ -80,23 +100,47 @@ class MainScreen(Screen):
         self._update_status()
         reader.focus()
 
+    def _visible_reviews(self) -> list:
+        """The reviews the sidebar lists: those the filter matches, in the chosen order."""
+        words = self.query_one("#review-filter", Input).value.casefold().split()
+        reviews = self.app.corpus.reviews
+        if words:
+            reviews = [
+                r
+                for r in reviews
+                if all(w in f"{r.handle} {r.title} {r.rating or ''}".casefold() for w in words)
+            ]
+        return reviewer_order(reviews, self.sort_by, self.app.analysis)
+
     def _fill_sidebar(self) -> None:
         reviews = self.query_one("#reviews", OptionList)
         analysis = self.app.analysis
-        highlighted = reviews.highlighted
+        current = self.query_one(Reader).review
         reviews.clear_options()
+        shown = self._visible_reviews()
         reviews.add_options(
             Option(
                 review_prompt(review, None if analysis is None else analysis.counts(review.id)),
                 id=review.id,
             )
-            for review in self.app.corpus.reviews
+            for review in shown
         )
-        if highlighted is not None:
-            reviews.highlighted = highlighted
+        total = len(self.app.corpus.reviews)
+        title = "Reviews" if len(shown) == total else f"Reviews {len(shown)}/{total}"
+        if self.sort_by != "order":
+            title += f" · by {self.sort_by}"
+        reviews.border_title = title
+        if shown:
+            ids = [r.id for r in shown]
+            keep = current.id if current is not None and current.id in ids else ids[0]
+            with reviews.prevent(OptionList.OptionHighlighted):
+                reviews.highlighted = ids.index(keep)
 
     def add_reviews(self, batch) -> None:
         """More of the folder has loaded: add it to the sidebar (no claims known yet)."""
+        if self.sort_by != "order" or self.query_one("#review-filter", Input).value.strip():
+            self._fill_sidebar()
+            return
         reviews = self.query_one("#reviews", OptionList)
         reviews.add_options(Option(review_prompt(review, None), id=review.id) for review in batch)
 
@@ -178,10 +222,17 @@ class MainScreen(Screen):
     def open_review(self, review_id: str, offset: int, *, hits=None) -> None:
         review = self.app.corpus.get(review_id)
         reviews = self.query_one("#reviews", OptionList)
-        index = self.app.corpus.ids.index(review_id)
         reader = self.query_one(Reader)
         if reader.review is not review:
             self._show_review(review)
+        try:
+            index = reviews.get_option_index(review_id)
+        except Exception:  # noqa: BLE001 - filtered out: show every review again
+            filter_box = self.query_one("#review-filter", Input)
+            with filter_box.prevent(Input.Changed):
+                filter_box.value = ""
+            self._fill_sidebar()
+            index = reviews.get_option_index(review_id)
         reviews.highlighted = index
         reader.set_hits(hits or [])
         reader.focus()
@@ -189,7 +240,38 @@ class MainScreen(Screen):
         self.call_after_refresh(reader.go_to_offset, offset)
         self._update_status()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "review-filter":
+            event.stop()
+            event.input.set_class(bool(event.input.value), "-active")
+            self._fill_sidebar()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "review-filter":
+            event.stop()
+            reviews = self.query_one("#reviews", OptionList)
+            option = reviews.highlighted_option
+            reader = self.query_one(Reader)
+            if option is not None and (reader.review is None or reader.review.id != option.id):
+                self._show_review(self.app.corpus.get(option.id))
+            reviews.focus()
+
+    def on_key(self, event) -> None:
+        filter_box = self.query_one("#review-filter", Input)
+        if event.key == "escape" and filter_box.has_focus:
+            event.stop()
+            filter_box.value = ""
+            self.query_one("#reviews", OptionList).focus()
+
     # ------------------------------------------------------------------ actions
+
+    def action_filter_reviews(self) -> None:
+        self.query_one("#review-filter", Input).focus()
+
+    def action_sort_reviews(self) -> None:
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        self._fill_sidebar()
+        self.notify(f"reviews sorted by {self.sort_by}", markup=False, timeout=2)
 
     def action_highlight(self) -> None:
         span = self.query_one(Reader).current_span
