@@ -178,7 +178,8 @@ class _Aligner:
     def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
         import math
 
-        from ballerina_tui.analysis import claim_analyzer, plain_analyzer, review_analyzer
+        from ballerina_tui.analysis import claim_analyzer, review_analyzer
+        from ballerina_tui.claims.terms import ClaimTerms, plain_tokens
 
         self.claims = claims
         self.names = {c.id: c.name for c in characters}
@@ -186,7 +187,7 @@ class _Aligner:
         stem = review_analyzer()
         content = claim_analyzer(FUNCTION_WORDS)
         self.stem = content
-        plain = plain_analyzer()
+        terms_of = ClaimTerms(FUNCTION_WORDS)  # the same stems as ``content``, in one pass
         self.features: list[_Features] = []
         context: list[str] = []  # entities the current section is talking about
         last: Claim | None = None
@@ -197,12 +198,13 @@ class _Aligner:
             # not also as words.
             masked = claim.text
             actors: set[str] = set()
-            for mention in characters.mentions(claim.text):
+            mentions = characters.mentions(claim.text)
+            for mention in mentions:
                 gap = " " * (mention.end - mention.start)
                 masked = masked[: mention.start] + gap + masked[mention.end :]
                 if mention.by_actor:
                     actors.add(mention.character)
-            tokens = [t.text for t in content(masked)]
+            tokens = terms_of(masked)
             bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
             own = list(claim.characters)
             pronoun = _PRONOUN_SUBJECT.match(claim.text)
@@ -220,8 +222,7 @@ class _Aligner:
                 entities = own
                 # The subject is a character named near the start ("Keanu Reeves appears
                 # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
-                mentions = characters.mentions(claim.text) if own else []
-                if mentions and word_count(claim.text[: mentions[0].start]) <= 6:
+                if own and mentions and word_count(claim.text[: mentions[0].start]) <= 6:
                     subject = frozenset((mentions[0].character,))
             if entities:
                 context = entities
@@ -230,12 +231,19 @@ class _Aligner:
             negated_words: dict[str, str] = {}
             negated = restrictive = False
             denied_people: set[str] = set()
-            mentions = characters.mentions(claim.text)
             offset = 0
-            for segment in re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text):
+            # Tokens never hold the separators below, so a claim without a negation word
+            # has none in any of its segments either.
+            has_negation = any(
+                word in NEGATIONS or word.endswith("n't")
+                for word, _s, _e in plain_tokens(claim.text)
+            )
+            segments = (
+                re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text) if has_negation else ()
+            )
+            for segment in segments:
                 seg_start, offset = offset, offset + len(segment)
-                # Whoosh reuses one Token object while it iterates: copy what we need.
-                tokens_here = [(t.text, t.startchar, t.endchar) for t in plain(segment, chars=True)]
+                tokens_here = plain_tokens(segment)
                 words = [text for text, _s, _e in tokens_here]
                 for i, word in enumerate(words):
                     if word in NEGATIONS or word.endswith("n't"):
