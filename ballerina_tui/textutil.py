@@ -107,6 +107,8 @@ def word_count(text: str) -> int:
 
 def fold(text: str) -> str:
     """Lower-case, apostrophe- and accent-folded form of ``text`` for comparisons."""
+    if text.isascii():
+        return text.casefold()  # nothing to fold but case: the common case, and fast
     text = text.translate(APOSTROPHES).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

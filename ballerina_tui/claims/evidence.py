@@ -175,7 +175,10 @@ class _Aligner:
     BIGRAM = 1.0  # bonus per rare word pair shared in order
     MISSING_NAME = 0.5  # factor when one claim names a rare character the other lacks
 
-    def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
+    def __init__(  # noqa: C901 - one pass
+        self, claims: list[Claim], characters, mentions_of: list | None = None
+    ) -> None:
+        """``mentions_of``: each claim's ``characters.mentions(text)``, if already known."""
         import math
 
         from ballerina_tui.analysis import claim_analyzer, review_analyzer
@@ -191,14 +194,17 @@ class _Aligner:
         self.features: list[_Features] = []
         context: list[str] = []  # entities the current section is talking about
         last: Claim | None = None
-        for claim in claims:
+        for n_claim, claim in enumerate(claims):
             if last is None or (last.review, last.section) != (claim.review, claim.section):
                 context = []
             # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
             # not also as words.
             masked = claim.text
             actors: set[str] = set()
-            mentions = characters.mentions(claim.text)
+            if mentions_of is not None:
+                mentions = mentions_of[n_claim]
+            else:
+                mentions = characters.mentions(claim.text)
             for mention in mentions:
                 gap = " " * (mention.end - mention.start)
                 masked = masked[: mention.start] + gap + masked[mention.end :]

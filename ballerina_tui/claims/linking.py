@@ -29,14 +29,25 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"\w+", fold(text)))
 
 
-def build_claims(corpus: Corpus, characters, progress: ProgressFn | None = None) -> list[Claim]:
-    """Every claim of every review, in reading order."""
+def build_claims(
+    corpus: Corpus,
+    characters,
+    progress: ProgressFn | None = None,
+    mentions: list | None = None,
+) -> list[Claim]:
+    """Every claim of every review, in reading order.
+
+    ``mentions``, when given, receives each claim's character mentions (one list per
+    claim), so that linking need not look for them again."""
     claims: list[Claim] = []
     total = len(corpus.reviews)
     for done, review in enumerate(corpus.reviews):
         report_progress(progress, "claims", done, total)
         for n, (start, end, section, paragraph) in enumerate(segment_review(review), 1):
             text = review.text[start:end]
+            found = characters.mentions(text)
+            if mentions is not None:
+                mentions.append(found)
             claims.append(
                 Claim(
                     id=f"{review.id}:{n}",
@@ -45,7 +56,7 @@ def build_claims(corpus: Corpus, characters, progress: ProgressFn | None = None)
                     section=section,
                     start=start,
                     end=end,
-                    characters=tuple(characters.mentioned(text)),
+                    characters=tuple(dict.fromkeys(m.character for m in found)),
                     paragraph=paragraph,
                 )
             )
@@ -81,9 +92,12 @@ def analyze(
             report_progress(progress, "claims", total, total)
             return cached
     ix = index.ensure(progress=progress)
-    claims = build_claims(corpus, index.characters, progress)
+    mentions: list = []
+    claims = build_claims(corpus, index.characters, progress, mentions)
     total = len(corpus.reviews)
-    state = link_claims(claims, index.characters, params or PARAMS, ix=ix, progress=progress)
+    state = link_claims(
+        claims, index.characters, params or PARAMS, ix=ix, progress=progress, mentions=mentions
+    )
     conflicts = _find_conflicts(
         claims,
         state.aligner,
@@ -125,9 +139,10 @@ def link_claims(
     ix=None,
     progress: ProgressFn | None = None,
     dense: bool = True,
+    mentions: list | None = None,
 ) -> LinkState:
     """Features, candidates, scores and groups of ``claims`` (no conflicts)."""
-    aligner = _Aligner(claims, characters)
+    aligner = _Aligner(claims, characters, mentions)
     uf = _UnionFind(len(claims))
     # Word-for-word the same claim (a review that copies another): same group at once.
     first_of: dict[str, int] = {}
