@@ -134,6 +134,17 @@ your yours yourself s t ll ve re d m let lets
 _PRONOUN_SUBJECT = re.compile(r"(?i)^\s*(he|she|they|his|her|their|him|them|the two)\b")
 
 
+_NEGATION_HINT = re.compile(
+    r"(?i)\b(?:not|no|never|neither|nor|nobody|nothing|without|cannot)\b|n't\b"
+)
+
+
+def _may_negate(text: str) -> bool:
+    """False only if no word of ``text`` can be a negation (a cheap test before the exact
+    one): an ASCII text without any of :data:`NEGATIONS` as a word. Any other text may."""
+    return not text.isascii() or _NEGATION_HINT.search(text) is not None
+
+
 @dataclass
 class _Features:
     terms: set[str]
@@ -240,7 +251,7 @@ class _Aligner:
             offset = 0
             # Tokens never hold the separators below, so a claim without a negation word
             # has none in any of its segments either.
-            has_negation = any(
+            has_negation = _may_negate(claim.text) and any(
                 word in NEGATIONS or word.endswith("n't")
                 for word, _s, _e in plain_tokens(claim.text)
             )
@@ -284,7 +295,10 @@ class _Aligner:
                     # denying someone is a term of its own, and a rare one.
                     | {f"{ENTITY}not:{p}" for p in denied_people},
                     entities=set(entities),
-                    numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
+                    # (a letter is never a digit: most tokens are skipped at once)
+                    numbers={
+                        t for t in tokens if not t.isalpha() and any(ch.isdigit() for ch in t)
+                    },
                     bigrams=bigrams,
                     negated=negated,
                     negated_terms=negated_terms,

@@ -109,18 +109,21 @@ _CONJUNCTION_LEAD = re.compile(r"(?i)^(?:and|but|yet|so|or)\s+")
 MIN_CLAIM_WORDS = 3
 
 
+_LAST_WORD = re.compile(r"(\w+(?:\.\w+)*)$")
+
+
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of ``text[start:end]`` as spans, not split after abbreviations or initials."""
     spans = []
     pos = start
     for match in _SENTENCE_END.finditer(text, start, end):
         stop = match.end()
-        before = text[pos : match.start()]
-        last = re.search(r"(\w+(?:\.\w+)*)$", before)
-        if match.group(0).startswith(".") and last:
-            word = last.group(1)
-            if word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
+        if match.group(0).startswith("."):
+            last = _LAST_WORD.search(text, pos, match.start())
+            if last:
+                word = last.group(1)
+                if word.casefold() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                    continue
         nxt = text[stop:end].lstrip()
         if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"\u201c\u2018'(["):
             continue
@@ -139,8 +142,13 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_BRACKETS = re.compile("[()\\[\\]\u201c\u201d]")
+
+
 def _mask_brackets(text: str) -> str:
     """``text`` with everything inside (), [] and quotes replaced by spaces (same length)."""
+    if not _BRACKETS.search(text):
+        return text
     out = list(text)
     depth = 0
     quote = False
@@ -289,8 +297,8 @@ def segment_review(review: Review) -> list[tuple[int, int, str, int]]:
                 continue  # a question, a lead-in, a call to action
             for cs, ce in clause_spans(text, s, e):
                 pieces.extend(_refine(text, cs, ce, n))
+        names = {(ps, pe) for ps, pe, _n, keep in pieces if keep}
         for s, e in join_fragments(pieces, text):
-            names = {(ps, pe) for ps, pe, _n, keep in pieces if keep}
             if (s, e) in names or is_claim_text(text[s:e]):
                 spans.append((s, e, block.section, block.index))
     return spans
