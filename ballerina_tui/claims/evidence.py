@@ -394,6 +394,22 @@ class _Aligner:
                     holders_of.setdefault(term, []).append(i)
         return self._pairs_from_holders(holders_of.items(), rep)
 
+    def candidate_pairs_from_claims(self, rep: list[int]) -> dict[tuple[int, int], float]:
+        """:meth:`candidate_pairs` with the posting lists read from the claims' own terms.
+
+        The same pairs and weights as reading the Whoosh index (every claim holds each of
+        its terms in the passage it lies in; ``tests/test_claims_scale.py`` compares the
+        two), without decoding a posting list per term: that was most of the candidates'
+        cost, mostly for common terms that are then skipped anyway.
+        """
+        holders_of: dict[str, list[int]] = {}
+        df = self.df
+        for i, f in enumerate(self.features):
+            for term in f.terms:
+                if df[term] >= 2:
+                    holders_of.setdefault(term, []).append(i)
+        return self._pairs_from_holders(holders_of.items(), rep)
+
     PER_CLAIM = 40  # lexical candidates kept per claim (the heaviest shared weight)
 
     def _pairs_from_holders(self, items, rep: list[int]) -> dict[tuple[int, int], float]:

@@ -6,7 +6,7 @@ import re
 
 from ballerina_tui.claims.candidates import dense_candidates, embed_claims, nearest
 from ballerina_tui.claims.conflicts import _find_conflicts
-from ballerina_tui.claims.evidence import _Aligner, _passage_map
+from ballerina_tui.claims.evidence import _Aligner
 from ballerina_tui.claims.grouping import Scorer, cluster
 from ballerina_tui.claims.model import (
     Claim,
@@ -158,7 +158,7 @@ def link_claims(
         vectors = embed_claims([c.text for c in claims])
     scorer = Scorer(claims, aligner, vectors, params)
     if ix is not None:
-        shared = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
+        shared = aligner.candidate_pairs_from_claims(rep)
     else:
         shared = aligner.candidate_pairs_in_memory(rep)
     lexical = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
