@@ -249,17 +249,17 @@ class _Aligner:
             negated = restrictive = False
             denied_people: set[str] = set()
             offset = 0
-            # Tokens never hold the separators below, so a claim without a negation word
-            # has none in any of its segments either.
-            has_negation = _may_negate(claim.text) and any(
-                word in NEGATIONS or word.endswith("n't")
-                for word, _s, _e in plain_tokens(claim.text)
-            )
+            # Only a piece with a negation word does anything below: the others are
+            # skipped before they are tokenised.
             segments = (
-                re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text) if has_negation else ()
+                re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text)
+                if _may_negate(claim.text)
+                else ()
             )
             for segment in segments:
                 seg_start, offset = offset, offset + len(segment)
+                if not _may_negate(segment):
+                    continue
                 tokens_here = plain_tokens(segment)
                 words = [text for text, _s, _e in tokens_here]
                 for i, word in enumerate(words):
