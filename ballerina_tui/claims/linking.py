@@ -83,6 +83,9 @@ def analyze(
 
     if index is None:
         index = ReviewIndex(corpus)
+    # The index first: once it has looked at the folder, the people the reviews name are
+    # read from beside it instead of being found again in every review.
+    ix = index.ensure(progress=progress)
     key = None
     if cache and params is None:
         key = disk_cache.key_for(corpus, index.characters, extra_key)
@@ -91,7 +94,6 @@ def analyze(
             total = len(corpus.reviews)
             report_progress(progress, "claims", total, total)
             return cached
-    ix = index.ensure(progress=progress)
     mentions: list = []
     claims = build_claims(corpus, index.characters, progress, mentions)
     total = len(corpus.reviews)
