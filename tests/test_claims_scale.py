@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ballerina_tui.claims.evidence import _Aligner, _passage_map
 from ballerina_tui.claims.linking import _normalised, build_claims
@@ -67,3 +69,27 @@ def test_mentions_passed_along_give_the_same_features():
     passed = _Aligner(claims, characters, mentions).features
     found = _Aligner(claims, characters).features
     assert passed == found
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab.._ é1,'\n", max_size=160),
+    st.integers(0, 160),
+    st.integers(0, 160),
+)
+def test_last_word_shortcut_equals_the_regex(text, pos, end):
+    from ballerina_tui.claims import segmenting
+
+    pos, end = min(pos, len(text)), min(max(pos, end), len(text))
+    want = segmenting._LAST_WORD.search(text, pos, end)
+    got = segmenting._last_word(text, pos, end)
+    assert (want and want.span()) == (got and got.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["click", "here", "HERE", "ſubscribe", "sub", "scribe", "x"])))
+def test_calls_to_action_shortcut_equals_the_regex(words):
+    from ballerina_tui.claims import segmenting
+
+    for text in (" ".join(words), "".join(words)):
+        assert segmenting._calls_to_action(text) == bool(segmenting._CALL_TO_ACTION.search(text))
