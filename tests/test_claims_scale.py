@@ -93,3 +93,37 @@ def test_calls_to_action_shortcut_equals_the_regex(words):
 
     for text in (" ".join(words), "".join(words)):
         assert segmenting._calls_to_action(text) == bool(segmenting._CALL_TO_ACTION.search(text))
+
+
+def test_analysis_pauses_the_garbage_collector_and_restores_it(tmp_path, monkeypatch):
+    import gc
+
+    from ballerina_tui.claims import analyze, linking
+    from ballerina_tui.progress import Cancelled
+
+    monkeypatch.setenv("BALLERINA_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = load_corpus(BUNDLED)
+    seen: list[bool] = []
+
+    def stop(stage: str, done: int, total: int) -> None:
+        seen.append(gc.isenabled())
+        if stage == "claims" and done >= 2:
+            raise Cancelled
+
+    assert gc.isenabled()
+    with pytest.raises(Cancelled):
+        analyze(corpus, progress=stop, cache=False)
+    assert seen and not any(seen)  # off while it ran
+    assert gc.isenabled()  # and back after a cancel
+    gc.disable()
+    try:
+        with linking.paused_gc(), linking.paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as it was found: off
+    finally:
+        gc.enable()
+    with linking.paused_gc():
+        with linking.paused_gc():
+            pass
+        assert not gc.isenabled()  # an inner analysis ending does not turn it back on
+    assert gc.isenabled()

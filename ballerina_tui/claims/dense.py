@@ -53,11 +53,21 @@ class _Model:
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
 
-    def embed(self, texts: list[str], batch: int = 512):
-        """Unit-length mean token embeddings, one row per text (float32, n x 256)."""
+    def embed(self, texts: list[str], batch: int = 512, chunk: int = 16384):
+        """Unit-length mean token embeddings, one row per text (float32, n x 256).
+
+        Computed ``chunk`` texts at a time, so that memory beyond the result stays small
+        whatever the corpus size."""
         import numpy as np
 
         out = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
+        for lo in range(0, len(texts), chunk):
+            self._embed_into(out[lo : lo + chunk], texts[lo : lo + chunk], batch)
+        return out
+
+    def _embed_into(self, out, texts: list[str], batch: int) -> None:
+        import numpy as np
+
         vocab = self.table.shape[0]
         chunks, counts = [], []
         # ``encode_batch_fast`` (tokenizers >= 0.21) gives the same ids without the offsets.
@@ -73,17 +83,19 @@ class _Model:
             chunks.append(ids[valid])
             counts.append(np.bincount(owner[valid], minlength=len(encoded)))
         if not texts:
-            return out
+            return
         ids = np.concatenate(chunks)
         lengths = np.concatenate(counts)
         starts = np.r_[0, np.cumsum(lengths)[:-1]]
         nonempty = np.flatnonzero(lengths > 0)
         sums = _segment_sums(self.table, ids, starts[nonempty], lengths[nonempty])
-        out[nonempty] = sums / lengths[nonempty, None]
+        # The mean in float32: the same floats as dividing in float64 and rounding (a
+        # quotient rounded to 53 bits and then to 24 is the quotient rounded to 24).
+        sums /= lengths[nonempty, None].astype(np.float32)
+        out[nonempty] = sums
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         out /= norms
-        return out
 
 
 def _segment_sums(table, ids, starts, lengths, rows: int = 8192):
