@@ -127,3 +127,16 @@ def test_analysis_pauses_the_garbage_collector_and_restores_it(tmp_path, monkeyp
             pass
         assert not gc.isenabled()  # an inner analysis ending does not turn it back on
     assert gc.isenabled()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abcdef"), unique=True, max_size=6), st.sampled_from("abcz"))
+def test_shared_with_view_behaves_as_the_list(reviews, own):
+    from ballerina_tui.claims.model import _others
+
+    want = [r for r in reviews if r != own]
+    view = _others(reviews, own)
+    assert view == want and want == view and list(view) == want
+    assert len(view) == len(want) and bool(view) == bool(want) and repr(view) == repr(want)
+    assert [view[i] for i in range(-len(want), len(want))] == want + want
+    assert view[1:] == want[1:]
