@@ -144,6 +144,7 @@ def cluster(
             members[root] = [i]
     lowest = p.floor
     linked: dict[tuple[int, int], float] = {}
+    refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     for (a, b), s in sorted(scored.items(), key=lambda item: -item[1]):
         if s < lowest:
             break
@@ -155,7 +156,11 @@ def cluster(
         ga, gb = uf.find(a), uf.find(b)
         if ga == gb:
             continue
-        if not _guard(members[ga], members[gb], review, scorer, p.floor):
+        # The same comparison gives the same answer: a refusal is not computed again
+        # (two large groups can be joined by thousands of candidate pairs).
+        tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
+        if tried in refused or not _guard(members[ga], members[gb], review, scorer, p.floor):
+            refused.add(tried)
             continue
         uf.union(ga, gb)
         root = uf.find(ga)
