@@ -88,8 +88,8 @@ class Scorer:
             left = np.fromiter((a for a, _b in pairs), dtype=np.int64, count=len(pairs))
             right = np.fromiter((b for _a, b in pairs), dtype=np.int64, count=len(pairs))
             dense = []
-            for lo in range(0, len(pairs), 65536):
-                va, vb = self.vectors[left[lo : lo + 65536]], self.vectors[right[lo : lo + 65536]]
+            for lo in range(0, len(pairs), 8192):
+                va, vb = self.vectors[left[lo : lo + 8192]], self.vectors[right[lo : lo + 8192]]
                 dense.extend(np.einsum("ij,ij->i", va, vb).tolist())
         return {
             pair: self.score(*pair, lexical=lexical.get(pair), dense=cos)
