@@ -357,7 +357,9 @@ class ReviewIndex:
         if self._characters is None:
             from ballerina_tui.characters import corpus_characters
 
-            self._characters = corpus_characters(self.corpus)
+            # Once ensure() has seen the folder, the discovered people are kept beside the
+            # index: a warm ``claims`` need not read every review again for its cache key.
+            self._characters = corpus_characters(self.corpus, discovered=self.discovered)
         return self._characters
 
     @characters.setter

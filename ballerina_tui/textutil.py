@@ -102,11 +102,13 @@ def words(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return sum(1 for _ in WORD_RE.finditer(text))
+    return len(WORD_RE.findall(text))
 
 
 def fold(text: str) -> str:
     """Lower-case, apostrophe- and accent-folded form of ``text`` for comparisons."""
+    if text.isascii():
+        return text.casefold()  # nothing to fold but case: the common case, and fast
     text = text.translate(APOSTROPHES).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

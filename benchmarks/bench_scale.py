@@ -277,7 +277,8 @@ def _limit_memory() -> None:
 
 def claims(folder: Path, env: dict) -> dict:
     command = cli(env, folder, "claims", "--json")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -292,9 +293,15 @@ def claims(folder: Path, env: dict) -> dict:
         status = done.returncode
     except subprocess.TimeoutExpired:
         seconds, status = None, "timeout"
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     # ru_maxrss of children is the largest child so far: only meaningful when it grew.
-    return {"seconds": seconds, "peak_mb": round(max(peak, before) / 1024), "status": status}
+    return {
+        "seconds": seconds,
+        "cpu_s": round(cpu, 2),
+        "peak_mb": round(max(peak, before) / 1024),
+        "status": status,
+    }
 
 
 def run(
@@ -378,7 +385,7 @@ def print_table(report: dict) -> None:
                 "—"
                 if not r.get("first_frame")
                 else f"{r['first_frame']['first_s']:.2f} s ({r['first_frame']['loaded_s']:.1f})",
-                "—" if not c else f"{c['seconds']} s / {c['peak_mb']} MB",
+                "—" if not c else f"{c['seconds']} s ({c.get('cpu_s')}) / {c['peak_mb']} MB",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]

@@ -69,3 +69,40 @@ def test_empty_text_gets_a_zero_vector_not_nan():
     assert np.isfinite(vectors).all()
     assert (vectors[0] == 0).all()
     assert (np.linalg.norm(vectors, axis=1) <= 1.0 + 1e-5).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_segment_sums_equal_numpy_reduceat_bit_for_bit(seed):
+    """The vectorised segment sums give exactly ``np.add.reduceat``'s floats (same order of
+    additions), for segment lengths around each of the pairwise sum's cut points."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    table = rng.standard_normal((500, 16)).astype(np.float32) * 10 ** rng.uniform(-3, 3, 16)
+    table = table.astype(np.float32)
+    lengths = np.array(
+        [1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 130, 255, 256, 257, 300, 520, 1031]
+        + list(rng.integers(1, 60, 200))
+    )
+    rng.shuffle(lengths)
+    ids = rng.integers(0, len(table), int(lengths.sum()))
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    expected = np.add.reduceat(table[ids], starts, axis=0)
+    got = dense._segment_sums(table, ids, starts, lengths, rows=37)
+    assert got.dtype == expected.dtype
+    assert np.array_equal(got, expected)
+
+
+def test_embeddings_are_the_mean_of_the_token_vectors():
+    import numpy as np
+
+    model = dense.model()
+    texts = ["", "the camera work is stunning", "a " * 200 + "heist", "Rififi (1955) 8/10"]
+    got = model.embed(texts)
+    for text, row in zip(texts, got, strict=True):
+        ids = [i for i in model.tokenizer.encode(text, add_special_tokens=False).ids]
+        if not ids:
+            assert not row.any()
+            continue
+        mean = model.table[ids].mean(axis=0)
+        assert np.allclose(row, mean / np.linalg.norm(mean), atol=1e-5)

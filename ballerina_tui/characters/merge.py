@@ -68,8 +68,13 @@ def merge_characters(file_set: CharacterSet, discovered: list[Character]) -> Cha
     return CharacterSet(merged, film=file_set.film, path=file_set.path)
 
 
-def corpus_characters(corpus, file_set: CharacterSet | None = None) -> CharacterSet:
-    """The file's characters merged with the discovered ones; computed once per corpus."""
+def corpus_characters(
+    corpus, file_set: CharacterSet | None = None, discovered=None
+) -> CharacterSet:
+    """The file's characters merged with the discovered ones; computed once per corpus.
+
+    ``discovered``, if given, is called for the discovered people instead of reading every
+    review for them (the index keeps them beside itself, keyed by the folder)."""
     with _LOCK:
         cached = getattr(corpus, "_merged_characters", None)
         if cached is not None and (file_set is None or cached[0] is file_set):
@@ -80,7 +85,10 @@ def corpus_characters(corpus, file_set: CharacterSet | None = None) -> Character
         file_set = load_characters(corpus.characters_path)
     from ballerina_tui.characters.discover import discover_characters
 
-    merged = merge_characters(file_set, discover_characters(review_documents(corpus)))
+    found = discovered() if discovered is not None else None
+    if found is None:
+        found = discover_characters(review_documents(corpus))
+    merged = merge_characters(file_set, found)
     with _LOCK:
         try:  # cached on the corpus itself: it lives exactly as long as its reviews
             corpus._merged_characters = (file_set, merged)

@@ -133,7 +133,19 @@ your yours yourself s t ll ve re d m let lets
 )
 # A negation in a condition or a wish denies nothing: "if he had not been blacklisted".
 _CONDITIONAL = frozenset({"if", "unless", "wish", "whether"})
+_WORD = re.compile(r"[\w\u2019']+")
 _PRONOUN_SUBJECT = re.compile(r"(?i)^\s*(he|she|they|his|her|their|him|them|the two)\b")
+
+
+_NEGATION_HINT = re.compile(
+    r"(?i)\b(?:not|no|never|neither|nor|nobody|nothing|without|cannot)\b|n't\b"
+)
+
+
+def _may_negate(text: str) -> bool:
+    """False only if no word of ``text`` can be a negation (a cheap test before the exact
+    one): an ASCII text without any of :data:`NEGATIONS` as a word. Any other text may."""
+    return not text.isascii() or _NEGATION_HINT.search(text) is not None
 
 
 @dataclass
@@ -178,10 +190,14 @@ class _Aligner:
     BIGRAM = 1.0  # bonus per rare word pair shared in order
     MISSING_NAME = 0.5  # factor when one claim names a rare character the other lacks
 
-    def __init__(self, claims: list[Claim], characters) -> None:  # noqa: C901 - one pass
+    def __init__(  # noqa: C901 - one pass
+        self, claims: list[Claim], characters, mentions_of: list | None = None
+    ) -> None:
+        """``mentions_of``: each claim's ``characters.mentions(text)``, if already known."""
         import math
 
-        from ballerina_tui.analysis import claim_analyzer, plain_analyzer, review_analyzer
+        from ballerina_tui.analysis import claim_analyzer, review_analyzer
+        from ballerina_tui.claims.terms import ClaimTerms, plain_tokens
 
         self.claims = claims
         self.names = {c.id: c.name for c in characters}
@@ -189,23 +205,27 @@ class _Aligner:
         stem = review_analyzer()
         content = claim_analyzer(FUNCTION_WORDS)
         self.stem = content
-        plain = plain_analyzer()
+        terms_of = ClaimTerms(FUNCTION_WORDS)  # the same stems as ``content``, in one pass
         self.features: list[_Features] = []
         context: list[str] = []  # entities the current section is talking about
         last: Claim | None = None
-        for claim in claims:
+        for n_claim, claim in enumerate(claims):
             if last is None or (last.review, last.section) != (claim.review, claim.section):
                 context = []
             # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
             # not also as words.
             masked = claim.text
             actors: set[str] = set()
-            for mention in characters.mentions(claim.text):
+            if mentions_of is not None:
+                mentions = mentions_of[n_claim]
+            else:
+                mentions = characters.mentions(claim.text)
+            for mention in mentions:
                 gap = " " * (mention.end - mention.start)
                 masked = masked[: mention.start] + gap + masked[mention.end :]
                 if mention.by_actor:
                     actors.add(mention.character)
-            tokens = [t.text for t in content(masked)]
+            tokens = terms_of(masked)
             bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
             own = list(claim.characters)
             pronoun = _PRONOUN_SUBJECT.match(claim.text)
@@ -223,8 +243,7 @@ class _Aligner:
                 entities = own
                 # The subject is a character named near the start ("Keanu Reeves appears
                 # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
-                mentions = characters.mentions(claim.text) if own else []
-                if mentions and word_count(claim.text[: mentions[0].start]) <= 6:
+                if own and mentions and word_count(claim.text[: mentions[0].start]) <= 6:
                     subject = frozenset((mentions[0].character,))
             if entities:
                 context = entities
@@ -234,25 +253,32 @@ class _Aligner:
             negated = restrictive = False
             denied_people: set[str] = set()
             contrast_terms: set[str] = set()
-            mentions = characters.mentions(claim.text)
             offset = 0
-            before: list[str] = []  # the claim's words before this segment
-            for segment in re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text):
+            # Only a piece with a negation word does anything below: the others are
+            # skipped before they are tokenised.
+            segments = (
+                re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text)
+                if _may_negate(claim.text)
+                else ()
+            )
+            for segment in segments:
                 seg_start, offset = offset, offset + len(segment)
-                # Whoosh reuses one Token object while it iterates: copy what we need.
-                tokens_here = [(t.text, t.startchar, t.endchar) for t in plain(segment, chars=True)]
+                if not _may_negate(segment):
+                    continue
+                tokens_here = plain_tokens(segment)
                 words = [text for text, _s, _e in tokens_here]
                 for i, word in enumerate(words):
                     if word in NEGATIONS or word.endswith("n't"):
-                        if _CONDITIONAL & set(before + words[:i]):
+                        before = _WORD.findall(claim.text[: seg_start + tokens_here[i][1]])
+                        if _CONDITIONAL & {w.casefold() for w in before}:
                             # "if he had not been blacklisted": a counterfactual, no denial.
                             continue
                         negated = True
                         if i == 0 and before:
                             # "the beginning, not the end": a contrast; the word it is set
                             # against says what the denial is about.
-                            contrast = [w for w in before if w not in FUNCTION_WORDS][-1:]
-                            for w in contrast:
+                            contrast = [w for w in before if w.casefold() not in FUNCTION_WORDS]
+                            for w in contrast[-1:]:
                                 contrast_terms.update(t.text for t in stem(w))
                         # "isn't a female John Wick": the people named just after a
                         # negation are part of what is denied.
@@ -283,7 +309,6 @@ class _Aligner:
                                 negated_terms.add(t.text)
                                 negated_words.setdefault(t.text, follower)
                             break
-                before.extend(words)
             self.features.append(
                 _Features(
                     # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
@@ -294,7 +319,10 @@ class _Aligner:
                     # denying someone is a term of its own, and a rare one.
                     | {f"{ENTITY}not:{p}" for p in denied_people},
                     entities=set(entities),
-                    numbers={t for t in tokens if any(ch.isdigit() for ch in t)},
+                    # (a letter is never a digit: most tokens are skipped at once)
+                    numbers={
+                        t for t in tokens if not t.isalpha() and any(ch.isdigit() for ch in t)
+                    },
                     bigrams=bigrams,
                     negated=negated,
                     negated_terms=negated_terms,
@@ -388,6 +416,22 @@ class _Aligner:
         for i in sorted(set(rep)):
             for term in self.features[i].terms:
                 if self.df.get(term, 0) >= 2:
+                    holders_of.setdefault(term, []).append(i)
+        return self._pairs_from_holders(holders_of.items(), rep)
+
+    def candidate_pairs_from_claims(self, rep: list[int]) -> dict[tuple[int, int], float]:
+        """:meth:`candidate_pairs` with the posting lists read from the claims' own terms.
+
+        The same pairs and weights as reading the Whoosh index (every claim holds each of
+        its terms in the passage it lies in; ``tests/test_claims_scale.py`` compares the
+        two), without decoding a posting list per term: that was most of the candidates'
+        cost, mostly for common terms that are then skipped anyway.
+        """
+        holders_of: dict[str, list[int]] = {}
+        df = self.df
+        for i, f in enumerate(self.features):
+            for term in f.terms:
+                if df[term] >= 2:
                     holders_of.setdefault(term, []).append(i)
         return self._pairs_from_holders(holders_of.items(), rep)
 

@@ -125,8 +125,8 @@ class Scorer:
             left = np.fromiter((a for a, _b in pairs), dtype=np.int64, count=len(pairs))
             right = np.fromiter((b for _a, b in pairs), dtype=np.int64, count=len(pairs))
             dense = []
-            for lo in range(0, len(pairs), 65536):
-                va, vb = self.vectors[left[lo : lo + 65536]], self.vectors[right[lo : lo + 65536]]
+            for lo in range(0, len(pairs), 8192):
+                va, vb = self.vectors[left[lo : lo + 8192]], self.vectors[right[lo : lo + 8192]]
                 dense.extend(np.einsum("ij,ij->i", va, vb).tolist())
         return {
             pair: self.score(*pair, lexical=lexical.get(pair), dense=cos)
@@ -222,6 +222,7 @@ def cluster(
             members[root] = [i]
     lowest = p.floor
     linked: dict[tuple[int, int], float] = {}
+    refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     for (a, b), s in sorted(scored.items(), key=lambda item: -item[1]):
         if s < lowest:
             break
@@ -233,7 +234,11 @@ def cluster(
         ga, gb = uf.find(a), uf.find(b)
         if ga == gb:
             continue
-        if not _guard(members[ga], members[gb], review, scorer, p.floor):
+        # The same comparison gives the same answer: a refusal is not computed again
+        # (two large groups can be joined by thousands of candidate pairs).
+        tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
+        if tried in refused or not _guard(members[ga], members[gb], review, scorer, p.floor):
+            refused.add(tried)
             continue
         uf.union(ga, gb)
         root = uf.find(ga)

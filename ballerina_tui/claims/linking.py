@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+import threading
 
 from ballerina_tui.claims.candidates import dense_candidates, embed_claims, nearest
 from ballerina_tui.claims.conflicts import _find_conflicts
-from ballerina_tui.claims.evidence import _Aligner, _passage_map
+from ballerina_tui.claims.evidence import _Aligner
 from ballerina_tui.claims.grouping import Scorer, cluster
 from ballerina_tui.claims.model import (
     Claim,
@@ -29,14 +32,25 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"\w+", fold(text)))
 
 
-def build_claims(corpus: Corpus, characters, progress: ProgressFn | None = None) -> list[Claim]:
-    """Every claim of every review, in reading order."""
+def build_claims(
+    corpus: Corpus,
+    characters,
+    progress: ProgressFn | None = None,
+    mentions: list | None = None,
+) -> list[Claim]:
+    """Every claim of every review, in reading order.
+
+    ``mentions``, when given, receives each claim's character mentions (one list per
+    claim), so that linking need not look for them again."""
     claims: list[Claim] = []
     total = len(corpus.reviews)
     for done, review in enumerate(corpus.reviews):
         report_progress(progress, "claims", done, total)
         for n, (start, end, section, paragraph) in enumerate(segment_review(review), 1):
             text = review.text[start:end]
+            found = characters.mentions(text)
+            if mentions is not None:
+                mentions.append(found)
             claims.append(
                 Claim(
                     id=f"{review.id}:{n}",
@@ -45,7 +59,7 @@ def build_claims(corpus: Corpus, characters, progress: ProgressFn | None = None)
                     section=section,
                     start=start,
                     end=end,
-                    characters=tuple(characters.mentioned(text)),
+                    characters=tuple(dict.fromkeys(m.character for m in found)),
                     paragraph=paragraph,
                 )
             )
@@ -67,11 +81,47 @@ def analyze(
     :class:`~ballerina_tui.progress.Cancelled` to stop the analysis. The result is cached
     on disk (see :mod:`.cache`), keyed by the reviews, the characters, the engine version
     and ``extra_key``; ``cache=False`` neither reads nor writes it."""
+    with paused_gc():
+        return _analyze(corpus, index, progress, params, extra_key, cache)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Python's cyclic garbage collector off while an analysis builds its objects.
+
+    An analysis allocates millions of long-lived sets, dicts and tuples and no reference
+    cycles to speak of; each full collection walked all of them again (about 30% of the
+    CPU time at 1,000 reviews, more as the heap grows). Counted across threads: the
+    collector is back as it was when the last analysis ends, however it ends."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _analyze(corpus, index, progress, params, extra_key, cache) -> ClaimAnalysis:
     from ballerina_tui.claims import cache as disk_cache
     from ballerina_tui.index import ReviewIndex
 
     if index is None:
         index = ReviewIndex(corpus)
+    # The index first: once it has looked at the folder, the people the reviews name are
+    # read from beside it instead of being found again in every review.
+    ix = index.ensure(progress=progress)
     key = None
     if cache and params is None:
         key = disk_cache.key_for(corpus, index.characters, extra_key)
@@ -80,10 +130,12 @@ def analyze(
             total = len(corpus.reviews)
             report_progress(progress, "claims", total, total)
             return cached
-    ix = index.ensure(progress=progress)
-    claims = build_claims(corpus, index.characters, progress)
+    mentions: list = []
+    claims = build_claims(corpus, index.characters, progress, mentions)
     total = len(corpus.reviews)
-    state = link_claims(claims, index.characters, params or PARAMS, ix=ix, progress=progress)
+    state = link_claims(
+        claims, index.characters, params or PARAMS, ix=ix, progress=progress, mentions=mentions
+    )
     conflicts = _find_conflicts(
         claims,
         state.aligner,
@@ -125,9 +177,10 @@ def link_claims(
     ix=None,
     progress: ProgressFn | None = None,
     dense: bool = True,
+    mentions: list | None = None,
 ) -> LinkState:
     """Features, candidates, scores and groups of ``claims`` (no conflicts)."""
-    aligner = _Aligner(claims, characters)
+    aligner = _Aligner(claims, characters, mentions)
     uf = _UnionFind(len(claims))
     # Word-for-word the same claim (a review that copies another): same group at once.
     first_of: dict[str, int] = {}
@@ -143,7 +196,7 @@ def link_claims(
         vectors = embed_claims([c.text for c in claims])
     scorer = Scorer(claims, aligner, vectors, params)
     if ix is not None:
-        shared = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
+        shared = aligner.candidate_pairs_from_claims(rep)
     else:
         shared = aligner.candidate_pairs_in_memory(rep)
     lexical = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ballerina_tui.corpus import Review
@@ -222,11 +223,49 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _others(reviews: list[str], own: str) -> list[str]:
-    """``reviews`` without ``own`` (listed once): sliced, not filtered, since a claim of a
-    group spanning thousands of reviews would otherwise cost a Python loop each."""
-    try:
-        k = reviews.index(own)
-    except ValueError:
-        return list(reviews)
-    return reviews[:k] + reviews[k + 1 :]
+def _others(reviews: list[str], own: str) -> Others:
+    """``reviews`` without ``own`` (listed once), as a read-only view: a group spanning
+    thousands of reviews would otherwise hold a list of thousands per claim (quadratic
+    memory: 1.4 GB of lists at 10,000 generated reviews)."""
+    return Others(reviews, own)
+
+
+class Others(Sequence):
+    """The reviews of a group but one, without copying them; compares equal to the list."""
+
+    __slots__ = ("_reviews", "_skip")
+
+    def __init__(self, reviews: list[str], own: str) -> None:
+        self._reviews = reviews
+        try:
+            self._skip = reviews.index(own)
+        except ValueError:
+            self._skip = len(reviews)
+
+    def __len__(self) -> int:
+        return len(self._reviews) - (self._skip < len(self._reviews))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(self)[i]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return self._reviews[i + (i >= self._skip)]
+
+    def __iter__(self):
+        for n, review in enumerate(self._reviews):
+            if n != self._skip:
+                yield review
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (Others, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment] - a list is not hashable either
+
+    def __repr__(self) -> str:
+        return repr(list(self))
