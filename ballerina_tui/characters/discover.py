@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ballerina_tui.characters.model import Character
@@ -35,6 +35,7 @@ from ballerina_tui.characters.names import (
     _STOP,
     _WORD,
     _NameWords,
+    _Span,
     _spans,
     _word_stats,
 )
@@ -61,12 +62,33 @@ _ROLE_BEFORE = re.compile(
 )
 _ROLE_HINT = re.compile(r"by\s*$|(?:or|er|ist|ess|ar|ing|s)\s*[,:]?\s*$", re.I)
 # Between two spans A and B: what A is to B.
-_AS = re.compile(r"^\s+as\s+(?:the\s+)?$", re.I)  # A (actor) as B (character)
-_PLAYS = re.compile(r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:the\s+)?$", re.I)
+# A (actor) as B (character): "X as Y", "X in the role of Y", "X lends his voice to Y".
+_AS = re.compile(
+    r"^\s+(?:as|in\s+the\s+(?:title\s+|lead\s+)?role\s+of|lends?\s+(?:his|her)\s+voice\s+to)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+# "X plays Y", "X plays the idea man Y": up to two words of description, no preposition.
+_PLAYS = re.compile(
+    r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:(?:the|a|an)\s+)?"
+    r"(?:(?!(?:to|for|with|in|on|at|by|of|and|but|or|it|him|her|them)\b)[a-z][\w-]*\s+){0,2}$",
+    re.I,
+)
 _PLAYED_BY = re.compile(
     r"^\s*,?\s*(?:\(\s*)?(?:(?:who\s+is|is|was)\s+)?(?:played|portrayed|voiced)\s+by\s+$", re.I
 )
 _PAREN = re.compile(r"^\s*\(\s*$")
+# "Cesar from Milan (played by Jules Dassin)": the place is not who is played.
+_PLACE_BEFORE = re.compile(r"(?:^|\s)(?:from|of|in|at)\s+$")
+_FROM_GAP = re.compile(r"^[\s,]*(?:from|of)\s+$")
+# A word that only ever ends a title: a capitalised word, then "the", "to", "of"…
+# ("Beauty and the Beast", "No Time to Die"). Names seldom follow these words so.
+_TITLE_TAIL = re.compile(
+    r"(?<![\w.])[A-Z][\w']*\s+(?:(?:and|or|&)\s+)?(?:the|to|of|a|an|on|for|with|without)\s+$"
+)
+_NUMBER_AFTER = re.compile(r"\s*(?:\d+|[IVX]+)\b")
+# Epithets: "César le Milanais" and "Cesar the Milanese" are one man.
+_EPITHET = frozenset("le la the el il lo".split())
 
 
 @dataclass
@@ -77,6 +99,8 @@ class _Entity:
     actor_votes: Counter = field(default_factory=Counter)  # entity key -> votes
     merged_into: str | None = None
     alone: Counter = field(default_factory=Counter)  # review -> isolated mentions
+    titled: int = 0  # mentions as the last word of a title ("Beauty and the Beast")
+    numbered: int = 0  # mentions followed by a number ("Chapter 3", "Part II")
 
     @property
     def count(self) -> int:
@@ -126,8 +150,13 @@ class _Discovery:
         documents = [(r, t.translate(APOSTROPHES)) for r, t in self.documents]
         tokenised = [(t, list(_WORD.finditer(t))) for _, t in documents]
         words = _NameWords(*_word_stats(tokenised))
-        for (review, text), (_, tokens) in zip(documents, tokenised, strict=True):
-            spans = _spans(review, text, tokens, words)
+        every = _unglue(
+            [
+                _spans(review, text, tokens, words)
+                for (review, text), (_, tokens) in zip(documents, tokenised, strict=True)
+            ]
+        )
+        for (review, text), spans in zip(documents, every, strict=True):
             for span in spans:
                 key = _key(span.text)
                 entity = self.entities[key]
@@ -139,7 +168,11 @@ class _Discovery:
                 found = _ROLE_BEFORE.search(window) if _ROLE_HINT.search(window) else None
                 if found:
                     entity.roles[found.lastgroup] += 1
-            for a, b in zip(spans, spans[1:], strict=False):
+                if _TITLE_TAIL.search(window):
+                    entity.titled += 1
+                if _NUMBER_AFTER.match(text, span.end):
+                    entity.numbered += 1
+            for n, (a, b) in enumerate(zip(spans, spans[1:], strict=False)):
                 between = text[a.end : b.start]
                 if b.start - a.end > 40:
                     continue
@@ -147,13 +180,20 @@ class _Discovery:
                 if _AS.match(between) or _PLAYS.match(between):
                     self._link(character=kb, actor=ka, weight=2)
                 elif _PLAYED_BY.match(between):
+                    if _PLACE_BEFORE.search(text[max(0, a.start - 6) : a.start]):
+                        # "Cesar from Milan (played by …)": the one before the place.
+                        if n and _FROM_GAP.match(text[spans[n - 1].end : a.start]):
+                            ka = _key(spans[n - 1].text)
+                        else:
+                            continue
                     self._link(character=ka, actor=kb, weight=2)
                 elif _PAREN.match(between) and text[b.end : b.end + 3].lstrip().startswith(")"):
                     # "Guy Haines (Farley Granger)": the character first, by convention;
                     # a lone word in the brackets is the character ("Jean Servais (Tony)").
+                    # Two lone words state no casting ("Paris (France)").
                     if len(b.tokens) == 1 and len(a.tokens) > 1:
                         self._link(character=kb, actor=ka, weight=1)
-                    else:
+                    elif len(b.tokens) > 1:
                         self._link(character=ka, actor=kb, weight=1)
         self._group()
         return self._characters()
@@ -182,6 +222,8 @@ class _Discovery:
         b.roles.update(a.roles)
         b.actor_votes.update(a.actor_votes)
         b.alone.update(a.alone)
+        b.titled += a.titled
+        b.numbered += a.numbered
         a.merged_into = big
 
     def _group(self) -> None:
@@ -193,8 +235,29 @@ class _Discovery:
                 if _same_spelling(tokens[a], tokens[b]):
                     self._merge(a, b)
                     break
-        # A word alone (or a short form of one) that belongs to one full name only.
+        # One head with several epithets: "César le Milanais", "Cesar the Milanese".
+        heads: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            if _epithet_of(tokens[k], tokens[k][0]):
+                heads[tokens[k][0]].append(k)
+        for group in heads.values():
+            for k in group[1:]:
+                self._merge(k, group[0])
         full = [k for k in keys if len(tokens[k]) > 1 and not self.entities[k].merged_into]
+        # Two full names where one is the other with more words ("Bruno" "Bruno Anthony").
+        for k in full:
+            if self.entities[k].merged_into:
+                continue
+            longer = {
+                self._find(o)
+                for o in full
+                if o != k
+                and len(tokens[o]) > len(tokens[k])
+                and " ".join(tokens[k]) in " ".join(tokens[o])
+            }
+            if len(longer) == 1:
+                self._merge(k, next(iter(longer)))
+        # A word alone (or a short form of one) that belongs to one full name only.
         owners: dict[str, set[str]] = defaultdict(set)
         for k in full:
             for tok in tokens[k]:
@@ -202,6 +265,7 @@ class _Discovery:
                     owners[tok].add(self._find(k))
                     if "'" in tok:  # "Malley" of "O'Malley"
                         owners[tok.split("'")[-1]].add(self._find(k))
+        owned: dict[str, set[str]] = {}
         for k in keys:
             if len(tokens[k]) != 1 or self.entities[k].merged_into:
                 continue
@@ -218,26 +282,21 @@ class _Discovery:
                     }
             found = {self._find(o) for o in found}
             if len(found) > 1:
-                # One full name far more written than the others owns the word.
-                ranked = sorted(found, key=lambda o: -self.entities[o].count)
-                rest = sum(self.entities[o].count for o in ranked[1:])
-                if self.entities[ranked[0]].count >= 3 * rest:
-                    found = {ranked[0]}
+                # "Cesar" is the man called "Cesar the Milanese", not "Juan Cesar".
+                named = {o for o in found if _epithet_of(tuple(o.split()), tok)}
+                if len(named) == 1:
+                    found = named
             if len(found) == 1:
                 self._merge(k, next(iter(found)))
-        # Two full names where one is the other with more words ("Bruno" "Bruno Anthony").
-        for k in full:
-            if self.entities[k].merged_into:
-                continue
-            longer = {
-                self._find(o)
-                for o in full
-                if o != k
-                and len(tokens[o]) > len(tokens[k])
-                and " ".join(tokens[k]) in " ".join(tokens[o])
-            }
-            if len(longer) == 1:
-                self._merge(k, next(iter(longer)))
+            elif found:
+                owned[k] = found
+        # Then the words several full names share, once the others are counted in: one
+        # far more written than the rest owns it ("Grutter" of three brothers: none).
+        for k, found in owned.items():
+            ranked = sorted({self._find(o) for o in found}, key=lambda o: -self.entities[o].count)
+            rest = sum(self.entities[o].count for o in ranked[1:])
+            if self.entities[ranked[0]].count >= 3 * rest:
+                self._merge(k, ranked[0])
 
     # ----------------------------------------------------------------- output
 
@@ -245,6 +304,7 @@ class _Discovery:
         roots = [k for k, e in self.entities.items() if not e.merged_into]
         # The actor of each character: the strongest vote, followed through merges.
         actor_of: dict[str, str] = {}
+        outvoted: set[str] = set()
         for k in roots:
             votes: Counter = Counter()
             for actor, n in self.entities[k].actor_votes.items():
@@ -252,12 +312,15 @@ class _Discovery:
             votes.pop(k, None)
             if votes:
                 actor_of[k] = votes.most_common(1)[0][0]
+                outvoted.update(votes)
         playing = set(actor_of.values())
         out: list[tuple[int, Character]] = []
         for k in roots:
             e = self.entities[k]
             if k in playing and k not in actor_of and not _other_role(e):
                 continue  # an actor shows on the card of the character they play
+            if k in outvoted and k not in actor_of and not _other_role(e) and len(e.reviews) < 3:
+                continue  # a credit one review gives against the others ("John Servais")
             role = _role(e, k in actor_of)
             single = len(k.split()) == 1
             if not role and len(e.reviews) < 2:
@@ -266,6 +329,8 @@ class _Discovery:
                 continue
             if single and not role and (_DEMONYM.search(k) or len(e.alone) < 2):
                 continue
+            if single and not role and (e.titled >= e.count or e.numbered * 2 >= e.count):
+                continue  # a title's last word ("Die"), a section ("Chapter 3")
             name = _display(e)
             actor = None
             if k in actor_of:
@@ -303,6 +368,29 @@ class _Discovery:
         return result
 
 
+def _epithet_of(tokens: tuple[str, ...], head: str) -> bool:
+    return len(tokens) > 2 and tokens[0] == head and tokens[1] in _EPITHET
+
+
+def _unglue(every: list[list[_Span]]) -> list[list[_Span]]:
+    """Drop a capitalised word glued before a full name: "the final Countdown Louis
+    Grutter shot" when "Louis Grutter" is written elsewhere and "Countdown" nowhere else."""
+    keys = Counter(_key(s.text) for spans in every for s in spans)
+    words = Counter(_key(t) for spans in every for s in spans for t in s.tokens)
+    out = []
+    for spans in every:
+        trimmed = []
+        for s in spans:
+            head = s.tokens[0]
+            if len(s.tokens) > 2 and words[_key(head)] == 1 and head not in _PARTICLES:
+                rest = s.text.find(s.tokens[1], len(head))
+                if rest > 0 and keys[_key(s.text[rest:])]:
+                    s = replace(s, start=s.start + rest, text=s.text[rest:], tokens=s.tokens[1:])
+            trimmed.append(s)
+        out.append(trimmed)
+    return out
+
+
 def _other_role(e: _Entity) -> bool:
     return any(r not in ("actor", "character") for r in e.roles)
 
@@ -322,12 +410,24 @@ def _display(e: _Entity) -> str:
     usual = [f for f in e.forms if e.forms[f] * 5 >= top]
     by_len = max(len(f.split()) for f in usual)
     longest = [f for f in usual if len(f.split()) == by_len]
-    return max(longest, key=lambda f: (e.forms[f], any(c.isupper() for c in f[1:]), f))
+    # Ties go to the spelling whose words the other forms share ("Arthur C Clarke", not
+    # the one "Aurthur C. Clarke").
+    shared = Counter(w for f in e.forms for w in set(_key(f).split()))
+    return max(
+        longest,
+        key=lambda f: (
+            e.forms[f],
+            sum(shared[w] for w in _key(f).split()),
+            any(c.isupper() for c in f[1:]),
+            f,
+        ),
+    )
 
 
 def _with_actor_forms(character: _Entity, actor: _Entity) -> _Entity:
     merged = _Entity(forms=Counter(character.forms), reviews=Counter(character.reviews))
-    merged.forms.update({f: n for f, n in actor.forms.items()})
+    if not _other_role(actor):  # the director who plays a part keeps his name to his card
+        merged.forms.update({f: n for f, n in actor.forms.items()})
     merged.roles = character.roles
     return merged
 

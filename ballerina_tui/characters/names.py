@@ -26,11 +26,16 @@ _STOP = frozenset(
     june july august september october november december
     dvd vhs tv cgi fx usa us uk nyc la cd mtv imdb imdb's bbc afi pg pc ii iii iv vi vii viii
     ix xi xii ps pps nb etc vs spoiler spoilers
+    everybody everyone everything anybody anyone anything somebody someone something nobody
+    nothing
     """.split()
 )
-# Lower-case words allowed inside a name ("Anjelica de Armas", "Tony le Stéphanois").
+# Lower-case words allowed inside a name ("Anjelica de Armas", "Tony le Stéphanois"), and
+# the short function words of titles in the languages films are named in ("Du Rififi chez
+# les Hommes", "Il Conformista"), so a title stays one span instead of a stray last word.
 _PARTICLES = frozenset(
-    "de du des del della di da von van der den le la y el al bin ibn the".split()
+    "de du des del della di da von van der den le la les y el al bin ibn the chez aux au "
+    "los las il lo et".split()
 )
 # A demonym or language alone is not a card ("French", "Swedish", "American").
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ean|can)$")
@@ -56,9 +61,17 @@ class _Span:
     isolated: bool = True  # no capitalised word right beside it (not a piece of a title)
 
 
+# A dot after an initial or a title is no sentence end ("Arthur C. Clarke", "Dr. Floyd").
+_ABBREVIATION_DOT = re.compile(r"(?:^|[^\w.])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.\s+$")
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start]
-    return start == 0 or bool(_SENTENCE_END.search(before)) or "\n" in before
+    if start == 0 or "\n" in before:
+        return True
+    if not _SENTENCE_END.search(before):
+        return False
+    return not _ABBREVIATION_DOT.search(text[max(0, start - 7) : start])
 
 
 def _word_stats(tokenised: list[tuple[str, list]]) -> tuple[Counter, Counter]:
@@ -94,6 +107,18 @@ class _NameWords:
         return mid >= 1 and low * 2 <= mid
 
 
+def _particle_run(text: str, tokens: list, k: int, words: _NameWords) -> int:
+    """How many particles from ``tokens[k]`` on lead, one space apart, to a name word."""
+    j = k
+    while j < len(tokens) and j < k + 2 and tokens[j].group(0).lower() in _PARTICLES:
+        if j + 1 >= len(tokens) or text[tokens[j].end() : tokens[j + 1].start()] != " ":
+            return 0
+        j += 1
+    if j == k or j >= len(tokens) or tokens[j].group(0).lower() in _PARTICLES:
+        return 0
+    return j - k if words.is_name(_strip_possessive(tokens[j].group(0))) else 0
+
+
 def _spans(review: str, text: str, tokens: list, words: _NameWords) -> list[_Span]:
     """Maximal runs of name words (with initials and particles) in ``text``."""
     out: list[_Span] = []
@@ -126,19 +151,31 @@ def _spans(review: str, text: str, tokens: list, words: _NameWords) -> list[_Spa
                     m = nxt
                     k += 1
                     continue
-                break
-            if gap.rstrip(".") != " " and gap != " ":
-                if not (gap == ". " and parts[-1].endswith(".")):
-                    break
-            if nword in _PARTICLES and k + 1 < len(tokens):
-                follow = tokens[k + 1]
-                if text[nxt.end() : follow.start()] == " " and words.is_name(
-                    _strip_possessive(follow.group(0))
+                # "Arthur C Clarke": an initial without its dot, a name word after it.
+                if (
+                    gap == " "
+                    and after == " " + text[nxt.end() + 1 : nxt.end() + 2]
+                    and k + 1 < len(tokens)
+                    and tokens[k + 1].start() == nxt.end() + 1
+                    and words.is_name(_strip_possessive(tokens[k + 1].group(0)))
                 ):
                     parts.append(nword)
                     end = nxt.end()
                     m = nxt
                     k += 1
+                    continue
+                break
+            if gap.rstrip(".") != " " and gap != " ":
+                if not (gap == ". " and parts[-1].endswith(".")):
+                    break
+            if nword.lower() in _PARTICLES and not words.is_name(nword):
+                # One or two particles, then a name word: "Jo le Suédois", "Chez Les Hommes".
+                run = _particle_run(text, tokens, k, words)
+                if run:
+                    parts += [tokens[j].group(0) for j in range(k, k + run)]
+                    m = tokens[k + run - 1]
+                    end = m.end()
+                    k += run
                     continue
                 break
             if not words.is_name(nword):
