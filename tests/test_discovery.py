@@ -283,3 +283,20 @@ def test_a_credit_one_review_gives_against_the_others_is_no_card():
     cards = discover_characters(docs)
     assert "John Sarro" not in _names(cards)
     assert next(c for c in cards if c.name == "Tony Vell").actor == "Jean Sarro"
+
+
+@pytest.mark.parametrize("half", ["tune", "held"])
+@pytest.mark.parametrize("film", FILMS)
+def test_discovery_on_half_a_folder(film, half):
+    """A held-out check: 15 reviews of a film (the first or second half by id), scored
+    against the labelled entries two of those 15 name. The rules were tuned on ``tune``."""
+    folder = ev.FILMS / film
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    docs = dict(review_documents(load_corpus(folder)))
+    ids, expected, acceptable = ev.halves(film)[half]
+    cards = discover_characters([(r, docs[r]) for r in ids])
+    result = ev.score(cards, expected, acceptable)
+    assert result["recall"] >= 0.8, result
+    assert result["precision"] >= 0.85, result
+    assert ev.problems(cards, {**ev.labels()[film], "expected": expected}) == []
