@@ -300,3 +300,17 @@ def test_discovery_on_half_a_folder(film, half):
     assert result["recall"] >= 0.8, result
     assert result["precision"] >= 0.85, result
     assert ev.problems(cards, {**ev.labels()[film], "expected": expected}) == []
+
+
+def test_the_new_rules_do_not_overreach():
+    """ "plays well against" casts nobody; "The" starts the next title, not part of a name;
+    the pronoun "I" after a name is no section number."""
+    docs = [
+        ("a", "Here Kai Berg plays well against Ana Lind, and Walt Disney The Felines is fun."),
+        ("b", "When Tony I met was gone, Tony left. Then Tony I think won."),
+        ("c", "Again Kai Berg and Ana Lind shine; Tony too. Walt Disney made The Felines."),
+    ]
+    cards = {c.name: c for c in discover_characters(docs)}
+    assert cards["Ana Lind"].actor is None and cards["Kai Berg"].actor is None
+    assert "Walt Disney The Felines" not in cards and "Walt Disney" in cards
+    assert "Tony" in cards

@@ -71,7 +71,9 @@ _AS = re.compile(
 # "X plays Y", "X plays the idea man Y": up to two words of description, no preposition.
 _PLAYS = re.compile(
     r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:(?:the|a|an)\s+)?"
-    r"(?:(?!(?:to|for|with|in|on|at|by|of|and|but|or|it|him|her|them)\b)[a-z][\w-]*\s+){0,2}$",
+    r"(?:(?!(?:to|for|with|in|on|at|by|of|and|but|or|it|him|her|them|against|opposite|"
+    r"alongside|beside|like|than|as|off|up|down|into|from|over|under|after|before|next|"
+    r"well|so|very|too|really|there|here)\b)[a-z][\w-]*\s+){0,2}$",
     re.I,
 )
 _PLAYED_BY = re.compile(
@@ -86,7 +88,8 @@ _FROM_GAP = re.compile(r"^[\s,]*(?:from|of)\s+$")
 _TITLE_TAIL = re.compile(
     r"(?<![\w.])[A-Z][\w']*\s+(?:(?:and|or|&)\s+)?(?:the|to|of|a|an|on|for|with|without)\s+$"
 )
-_NUMBER_AFTER = re.compile(r"\s*(?:\d+|[IVX]+)\b")
+# A number or a roman numeral after it ("Part II"), not the pronoun ("when Tony I met").
+_NUMBER_AFTER = re.compile(r"\s*\d+\b|\s+(?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b")
 # Epithets: "César le Milanais" and "Cesar the Milanese" are one man.
 _EPITHET = frozenset("le la the el il lo".split())
 

@@ -107,14 +107,20 @@ class _NameWords:
         return mid >= 1 and low * 2 <= mid
 
 
+def _particle(word: str) -> bool:
+    """A particle, also capitalised as titles write them ("Chez Les Hommes"), except "The"
+    (which starts the next title: "Walt Disney The Aristocats")."""
+    return word in _PARTICLES or (word != "The" and word.lower() in _PARTICLES)
+
+
 def _particle_run(text: str, tokens: list, k: int, words: _NameWords) -> int:
     """How many particles from ``tokens[k]`` on lead, one space apart, to a name word."""
     j = k
-    while j < len(tokens) and j < k + 2 and tokens[j].group(0).lower() in _PARTICLES:
+    while j < len(tokens) and j < k + 2 and _particle(tokens[j].group(0)):
         if j + 1 >= len(tokens) or text[tokens[j].end() : tokens[j + 1].start()] != " ":
             return 0
         j += 1
-    if j == k or j >= len(tokens) or tokens[j].group(0).lower() in _PARTICLES:
+    if j == k or j >= len(tokens) or _particle(tokens[j].group(0)):
         return 0
     return j - k if words.is_name(_strip_possessive(tokens[j].group(0))) else 0
 
@@ -168,7 +174,7 @@ def _spans(review: str, text: str, tokens: list, words: _NameWords) -> list[_Spa
             if gap.rstrip(".") != " " and gap != " ":
                 if not (gap == ". " and parts[-1].endswith(".")):
                     break
-            if nword.lower() in _PARTICLES and not words.is_name(nword):
+            if _particle(nword) and not words.is_name(nword):
                 # One or two particles, then a name word: "Jo le Suédois", "Chez Les Hommes".
                 run = _particle_run(text, tokens, k, words)
                 if run:
