@@ -90,6 +90,15 @@ _TITLE_TAIL = re.compile(
 )
 # A number or a roman numeral after it ("Part II"), not the pronoun ("when Tony I met").
 _NUMBER_AFTER = re.compile(r"\s*\d+\b|\s+(?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b")
+# A lone word without a role is no card when this share of its mentions end a title, or
+# this share are followed by a number; an outvoted credit is no card under this many
+# readers. Plateaus (``benchmarks/bench_discovery.py --sweep``, same scores on the tune
+# halves, the bundled four and the held halves): TITLE_SHARE 0.3-1.0 (above 1.0 "Die" is
+# back), SECTION_SHARE 0.3-1.0 ("Chapter" back above 1.0; below 0.3 "HAL 9000" loses HAL
+# on a held half), OUTVOTED_READERS 2-6 (0-1 let "Perlo Vita" back on a held half).
+TITLE_SHARE = 1.0
+SECTION_SHARE = 0.5
+OUTVOTED_READERS = 3
 # Epithets: "César le Milanais" and "Cesar the Milanese" are one man.
 _EPITHET = frozenset("le la the el il lo".split())
 
@@ -322,7 +331,12 @@ class _Discovery:
             e = self.entities[k]
             if k in playing and k not in actor_of and not _other_role(e):
                 continue  # an actor shows on the card of the character they play
-            if k in outvoted and k not in actor_of and not _other_role(e) and len(e.reviews) < 3:
+            if (
+                k in outvoted
+                and k not in actor_of
+                and not _other_role(e)
+                and len(e.reviews) < OUTVOTED_READERS
+            ):
                 continue  # a credit one review gives against the others ("John Servais")
             role = _role(e, k in actor_of)
             single = len(k.split()) == 1
@@ -332,7 +346,11 @@ class _Discovery:
                 continue
             if single and not role and (_DEMONYM.search(k) or len(e.alone) < 2):
                 continue
-            if single and not role and (e.titled >= e.count or e.numbered * 2 >= e.count):
+            if (
+                single
+                and not role
+                and (e.titled >= TITLE_SHARE * e.count or e.numbered >= SECTION_SHARE * e.count)
+            ):
                 continue  # a title's last word ("Die"), a section ("Chapter 3")
             name = _display(e)
             actor = None
