@@ -9,10 +9,13 @@
    bundled four, when absent) repeated under new ids, as ``corpus_characters`` runs it
    inside the analysis worker. Target: ≤ 1 s.
 3. A ``CharacterSet`` of 10,000 aliases: building it, and matching in 300 reviews.
+
+With ``--sweep``: the plateaus of the precision thresholds of ``discover.py`` instead.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -57,10 +60,11 @@ def main() -> int:
             print(f"{'':<24} missed: {s['missed']}  junk: {s['junk']}")
     films = [d for d in docs_all if not d[0].startswith("bundled/")] or docs_all
     docs300 = [(f"{n}-{rid}", text) for n in range(300) for rid, text in [films[n % len(films)]]]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     discover_characters(docs300)
     print(
-        f"\ndiscovery on {len(docs300)} reviews: {time.perf_counter() - start:.2f}s (target ≤ 1 s)"
+        f"\ndiscovery on {len(docs300)} reviews: {time.perf_counter() - start:.2f}s wall, "
+        f"{time.process_time() - cpu:.2f}s CPU (target ≤ 1 s; load: {os.getloadavg()[0]:.1f})"
     )
 
     chars = [
@@ -80,5 +84,56 @@ def main() -> int:
     return 0
 
 
+def sweep() -> int:
+    """Plateaus of the precision thresholds in ``discover.py``: recall / precision / number
+    of junk-or-duplicate problems on each tune half (and the bundled four), then each held
+    half, for each value tried."""
+    from ballerina_tui.characters import discover
+    from ballerina_tui.characters.merge import review_documents
+    from ballerina_tui.corpus import load_corpus
+    from tests import discovery_eval as ev
+
+    labels = ev.labels()
+    sets: dict[str, list] = {"tune": [], "held": []}
+    for film in sorted(f for f in labels if f != "bundled"):
+        if not (ev.FILMS / film).is_dir():
+            continue
+        docs = dict(review_documents(load_corpus(ev.FILMS / film)))
+        for half, (ids, expected, ok) in ev.halves(film).items():
+            label = {**labels[film], "expected": expected}
+            sets[half].append(([(r, docs[r]) for r in ids], expected, ok, label))
+    bundled = load_corpus()
+    sets["tune"].append(
+        (
+            review_documents(bundled),
+            ev.bundled_expected(bundled),
+            labels["bundled"]["acceptable"] + ev.bundled_known(bundled),
+            {"junk": labels["bundled"]["junk"]},
+        )
+    )
+
+    def scores(half: str) -> str:
+        out = []
+        for docs, expected, ok, label in sets[half]:
+            cards = discover.discover_characters(docs)
+            s = ev.score(cards, expected, ok)
+            out.append(f"{s['recall']:.2f}/{s['precision']:.2f}/{len(ev.problems(cards, label))}")
+        return " ".join(out)
+
+    grid = {
+        "TITLE_SHARE": [0.3, 0.5, 0.7, 1.0, 1.01],
+        "SECTION_SHARE": [0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.01],
+        "OUTVOTED_READERS": [0, 1, 2, 3, 4, 6],
+    }
+    for name, values in grid.items():
+        kept = getattr(discover, name)
+        for value in values:
+            setattr(discover, name, value)
+            mark = "*" if value == kept else " "
+            print(f"{name}={value:<5}{mark} tune {scores('tune'):<48} held {scores('held')}")
+        setattr(discover, name, kept)
+    return 0
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(sweep() if "--sweep" in sys.argv else main())

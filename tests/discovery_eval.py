@@ -90,3 +90,51 @@ def score(cards, expected: list[dict], acceptable: list[str]) -> dict:
         "missed": missed,
         "junk": junk,
     }
+
+
+def problems(cards, film: dict) -> list[str]:
+    """What a fan would call junk on ``cards``: a card named as one of the folder's
+    ``junk`` entries, a ``wrong_links`` pair, or one expected person on two cards (their
+    own names or aliases, not their actor: "César" played by the director is fine)."""
+    out = []
+    junk = {_key(j) for j in film.get("junk", [])}
+    out += [f"junk card {c.name!r}" for c in cards if _key(c.name) in junk]
+    for character, actor in film.get("wrong_links", []):
+        out += [
+            f"wrong link {c.name!r} played by {c.actor!r}"
+            for c in cards
+            if c.actor and _key(c.name) == _key(character) and _key(c.actor) == _key(actor)
+        ]
+    for entry in film.get("expected", []):
+        wanted = {_key(n) for n in entry["names"]}
+        holders = [c.name for c in cards if {_key(n) for n in (c.name, *c.aliases)} & wanted]
+        if len(holders) > 1:
+            out.append(f"{entry['names'][0]!r} on {len(holders)} cards: {holders}")
+    return out
+
+
+def halves(film: str) -> dict[str, tuple[list[str], list[dict], list[str]]]:
+    """A held-out check: the folder's reviews split by id into ``tune`` (the first half)
+    and ``held`` (the second). Expected in each half: the labelled entries that two or
+    more of its reviews name (a plain folded word match, independent of discovery);
+    acceptable: the folder's acceptable names and every spelling of its labelled people.
+    Returns ``{half: (review ids, expected, acceptable)}``."""
+    import re
+
+    from ballerina_tui.corpus import load_corpus
+
+    label = labels()[film]
+    corpus = load_corpus(FILMS / film)
+    ids = sorted(r.id for r in corpus.reviews)
+    texts = {r.id: fold(r.body) for r in corpus.reviews}
+    ok = list(label["acceptable"]) + [n for e in label["expected"] for n in e["names"]]
+    out = {}
+    for half, rids in (("tune", ids[: len(ids) // 2]), ("held", ids[len(ids) // 2 :])):
+        expected = []
+        for entry in label["expected"]:
+            spellings = [re.compile(rf"(?<!\w){re.escape(fold(n))}(?!\w)") for n in entry["names"]]
+            readers = [r for r in rids if any(p.search(texts[r]) for p in spellings)]
+            if len(readers) >= 2:
+                expected.append(entry)
+        out[half] = (rids, expected, ok)
+    return out

@@ -2,7 +2,7 @@
 
 A pattern approach, chosen on evidence (see the README and ``tests/data/entities.yaml``):
 
-1. **Name spans**: runs of capitalised words (with initials like "C." and particles like
+1. **Name spans** (:mod:`.names`): runs of capitalised words (with initials like "C." and particles like
    "de", "von", "le" between them). A word counts as a name word only when the folder
    itself says so: it is written capitalised in mid-sentence and seldom in lower case
    anywhere. That drops "When", "Contains", "Overall" at the head of a sentence without
@@ -24,44 +24,22 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ballerina_tui.characters.model import Character
+from ballerina_tui.characters.names import (
+    _ADJECTIVES,
+    _DEMONYM,
+    _PARTICLES,
+    _STOP,
+    _WORD,
+    _NameWords,
+    _Span,
+    _spans,
+    _word_stats,
+)
 from ballerina_tui.textutil import APOSTROPHES, fold, slugify
-
-# Words that are capitalised for grammar, never names on their own (English function
-# words, pronouns, days, months, and generic abbreviations of the medium).
-_STOP = frozenset(
-    """
-    a an the and or but nor so yet if then than when while where why how what which who whom
-    whose this that these those there here it its it's i i'm i've i'd i'll me my mine we our us
-    you your he him his she her they them their one ones all any some no not none each every
-    both either neither of in on at by for from to into onto with without about above below
-    after before during since until as like just only also even still very much more most
-    well oh yes ok okay please thanks thank wow hey dear mr mrs ms dr sir st
-    monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december
-    dvd vhs tv cgi fx usa us uk nyc la cd mtv imdb imdb's bbc afi pg pc ii iii iv vi vii viii
-    ix xi xii ps pps nb etc vs spoiler spoilers
-    """.split()
-)
-# Lower-case words allowed inside a name ("Anjelica de Armas", "Tony le Stéphanois").
-_PARTICLES = frozenset(
-    "de du des del della di da von van der den le la y el al bin ibn the".split()
-)
-# A demonym or language alone is not a card ("French", "Swedish", "American").
-_DEMONYM = re.compile(r"(?:ish|ese|ian|ean|can)$")
-_ADJECTIVES = frozenset(
-    """
-    french italian american british english german swedish spanish russian japanese chinese
-    irish scottish mexican canadian australian european african asian jewish polish dutch
-    greek swiss hungarian soviet western eastern northern southern christian catholic
-    """.split()
-)
-
-_WORD = re.compile(r"[^\W\d_](?:[\w]|['\u2019][^\W\d_]|-[^\W\d_])*")
-_SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u201d]\s*$|^\s*$")
 
 ROLE_BEFORE = [
     ("director", r"(?:directed|helmed|direction)\s+by|\bdirector|\bfilmmaker"),
@@ -84,22 +62,45 @@ _ROLE_BEFORE = re.compile(
 )
 _ROLE_HINT = re.compile(r"by\s*$|(?:or|er|ist|ess|ar|ing|s)\s*[,:]?\s*$", re.I)
 # Between two spans A and B: what A is to B.
-_AS = re.compile(r"^\s+as\s+(?:the\s+)?$", re.I)  # A (actor) as B (character)
-_PLAYS = re.compile(r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:the\s+)?$", re.I)
+# A (actor) as B (character): "X as Y", "X in the role of Y", "X lends his voice to Y".
+_AS = re.compile(
+    r"^\s+(?:as|in\s+the\s+(?:title\s+|lead\s+)?role\s+of|lends?\s+(?:his|her)\s+voice\s+to)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+# "X plays Y", "X plays the idea man Y": up to two words of description, no preposition.
+_PLAYS = re.compile(
+    r"^\s+(?:plays|played|portrays|portrayed|voices|voiced)\s+(?:(?:the|a|an)\s+)?"
+    r"(?:(?!(?:to|for|with|in|on|at|by|of|and|but|or|it|him|her|them|against|opposite|"
+    r"alongside|beside|like|than|as|off|up|down|into|from|over|under|after|before|next|"
+    r"well|so|very|too|really|there|here)\b)[a-z][\w-]*\s+){0,2}$",
+    re.I,
+)
 _PLAYED_BY = re.compile(
     r"^\s*,?\s*(?:\(\s*)?(?:(?:who\s+is|is|was)\s+)?(?:played|portrayed|voiced)\s+by\s+$", re.I
 )
 _PAREN = re.compile(r"^\s*\(\s*$")
-
-
-@dataclass
-class _Span:
-    review: str
-    start: int
-    end: int
-    text: str
-    tokens: tuple[str, ...]
-    isolated: bool = True  # no capitalised word right beside it (not a piece of a title)
+# "Cesar from Milan (played by Jules Dassin)": the place is not who is played.
+_PLACE_BEFORE = re.compile(r"(?:^|\s)(?:from|of|in|at)\s+$")
+_FROM_GAP = re.compile(r"^[\s,]*(?:from|of)\s+$")
+# A word that only ever ends a title: a capitalised word, then "the", "to", "of"…
+# ("Beauty and the Beast", "No Time to Die"). Names seldom follow these words so.
+_TITLE_TAIL = re.compile(
+    r"(?<![\w.])[A-Z][\w']*\s+(?:(?:and|or|&)\s+)?(?:the|to|of|a|an|on|for|with|without)\s+$"
+)
+# A number or a roman numeral after it ("Part II"), not the pronoun ("when Tony I met").
+_NUMBER_AFTER = re.compile(r"\s*\d+\b|\s+(?:II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\b")
+# A lone word without a role is no card when this share of its mentions end a title, or
+# this share are followed by a number; an outvoted credit is no card under this many
+# readers. Plateaus (``benchmarks/bench_discovery.py --sweep``, same scores on the tune
+# halves, the bundled four and the held halves): TITLE_SHARE 0.3-1.0 (above 1.0 "Die" is
+# back), SECTION_SHARE 0.3-1.0 ("Chapter" back above 1.0; below 0.3 "HAL 9000" loses HAL
+# on a held half), OUTVOTED_READERS 2-6 (0-1 let "Perlo Vita" back on a held half).
+TITLE_SHARE = 1.0
+SECTION_SHARE = 0.5
+OUTVOTED_READERS = 3
+# Epithets: "César le Milanais" and "Cesar the Milanese" are one man.
+_EPITHET = frozenset("le la the el il lo".split())
 
 
 @dataclass
@@ -110,126 +111,12 @@ class _Entity:
     actor_votes: Counter = field(default_factory=Counter)  # entity key -> votes
     merged_into: str | None = None
     alone: Counter = field(default_factory=Counter)  # review -> isolated mentions
+    titled: int = 0  # mentions as the last word of a title ("Beauty and the Beast")
+    numbered: int = 0  # mentions followed by a number ("Chapter 3", "Part II")
 
     @property
     def count(self) -> int:
         return sum(self.reviews.values())
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    before = text[max(0, start - 4) : start]
-    return start == 0 or bool(_SENTENCE_END.search(before)) or "\n" in before
-
-
-def _word_stats(tokenised: list[tuple[str, list]]) -> tuple[Counter, Counter]:
-    lower: Counter = Counter()
-    cap_mid: Counter = Counter()
-    for text, tokens in tokenised:
-        words = [m.group(0) for m in tokens]
-        lower.update(w for w in words if w.islower())
-        for m, word in zip(tokens, words, strict=True):
-            if word[0].isupper() and not _sentence_initial(text, m.start()):
-                cap_mid[_strip_possessive(word)] += 1
-    return lower, cap_mid
-
-
-def _strip_possessive(word: str) -> str:
-    """ "Bruno's" → "Bruno" (apostrophes are folded before this runs)."""
-    return word[:-2] if word.endswith("'s") else word
-
-
-class _NameWords:
-    def __init__(self, lower: Counter, cap_mid: Counter) -> None:
-        self.lower = lower
-        self.cap_mid = cap_mid
-
-    def is_name(self, word: str) -> bool:
-        if word.lower() in _STOP or not word[0].isupper():
-            return False
-        if len(word) == 1:
-            return False
-        mid = self.cap_mid[word]
-        low = self.lower[word.lower()]
-        # Written capitalised in mid-sentence, and more often so than in lower case.
-        return mid >= 1 and low * 2 <= mid
-
-
-def _spans(review: str, text: str, tokens: list, words: _NameWords) -> list[_Span]:
-    """Maximal runs of name words (with initials and particles) in ``text``."""
-    out: list[_Span] = []
-    n = 0
-    while n < len(tokens):
-        m = tokens[n]
-        raw = m.group(0)
-        if not raw[0].isupper():
-            n += 1
-            continue
-        word = _strip_possessive(raw)
-        if not words.is_name(word):
-            n += 1
-            continue
-        parts = [word]
-        start, end = m.start(), m.start() + len(word)
-        k = n + 1
-        while k < len(tokens):
-            nxt = tokens[k]
-            gap = text[end : nxt.start()]
-            if m.group(0).endswith("'s"):
-                break  # a possessive ends the name
-            nword = _strip_possessive(nxt.group(0))
-            # "Arthur C. Clarke": an initial with its dot.
-            if gap in (" ", ". ") and len(nword) == 1 and nword.isupper():
-                after = text[nxt.end() : nxt.end() + 2]
-                if after.startswith(". ") and k + 1 < len(tokens):
-                    parts.append(nword + ".")
-                    end = nxt.end() + 1
-                    m = nxt
-                    k += 1
-                    continue
-                break
-            if gap.rstrip(".") != " " and gap != " ":
-                if not (gap == ". " and parts[-1].endswith(".")):
-                    break
-            if nword in _PARTICLES and k + 1 < len(tokens):
-                follow = tokens[k + 1]
-                if text[nxt.end() : follow.start()] == " " and words.is_name(
-                    _strip_possessive(follow.group(0))
-                ):
-                    parts.append(nword)
-                    end = nxt.end()
-                    m = nxt
-                    k += 1
-                    continue
-                break
-            if not words.is_name(nword):
-                break
-            parts.append(nword)
-            end = nxt.start() + len(nword)
-            m = nxt
-            k += 1
-        if len(parts) > 1 and parts[0].lower() in _ADJECTIVES:  # "Italian Mario"
-            start += len(parts[0]) + 1
-            parts = parts[1:]
-        before = text[max(0, start - 2) : start]
-        after = text[end : end + 2]
-        isolated = not (
-            (
-                before.endswith(" ")
-                and k
-                and n
-                and tokens[n - 1].group(0)[0].isupper()
-                and tokens[n - 1].end() == start - 1
-            )
-            or (
-                k < len(tokens)
-                and tokens[k].start() == end + 1
-                and after.startswith(" ")
-                and tokens[k].group(0)[0].isupper()
-            )
-        )
-        out.append(_Span(review, start, end, text[start:end], tuple(parts), isolated))
-        n = k if k > n else n + 1
-    return out
 
 
 @lru_cache(maxsize=65536)
@@ -275,8 +162,13 @@ class _Discovery:
         documents = [(r, t.translate(APOSTROPHES)) for r, t in self.documents]
         tokenised = [(t, list(_WORD.finditer(t))) for _, t in documents]
         words = _NameWords(*_word_stats(tokenised))
-        for (review, text), (_, tokens) in zip(documents, tokenised, strict=True):
-            spans = _spans(review, text, tokens, words)
+        every = _unglue(
+            [
+                _spans(review, text, tokens, words)
+                for (review, text), (_, tokens) in zip(documents, tokenised, strict=True)
+            ]
+        )
+        for (review, text), spans in zip(documents, every, strict=True):
             for span in spans:
                 key = _key(span.text)
                 entity = self.entities[key]
@@ -288,7 +180,11 @@ class _Discovery:
                 found = _ROLE_BEFORE.search(window) if _ROLE_HINT.search(window) else None
                 if found:
                     entity.roles[found.lastgroup] += 1
-            for a, b in zip(spans, spans[1:], strict=False):
+                if _TITLE_TAIL.search(window):
+                    entity.titled += 1
+                if _NUMBER_AFTER.match(text, span.end):
+                    entity.numbered += 1
+            for n, (a, b) in enumerate(zip(spans, spans[1:], strict=False)):
                 between = text[a.end : b.start]
                 if b.start - a.end > 40:
                     continue
@@ -296,13 +192,20 @@ class _Discovery:
                 if _AS.match(between) or _PLAYS.match(between):
                     self._link(character=kb, actor=ka, weight=2)
                 elif _PLAYED_BY.match(between):
+                    if _PLACE_BEFORE.search(text[max(0, a.start - 6) : a.start]):
+                        # "Cesar from Milan (played by …)": the one before the place.
+                        if n and _FROM_GAP.match(text[spans[n - 1].end : a.start]):
+                            ka = _key(spans[n - 1].text)
+                        else:
+                            continue
                     self._link(character=ka, actor=kb, weight=2)
                 elif _PAREN.match(between) and text[b.end : b.end + 3].lstrip().startswith(")"):
                     # "Guy Haines (Farley Granger)": the character first, by convention;
                     # a lone word in the brackets is the character ("Jean Servais (Tony)").
+                    # Two lone words state no casting ("Paris (France)").
                     if len(b.tokens) == 1 and len(a.tokens) > 1:
                         self._link(character=kb, actor=ka, weight=1)
-                    else:
+                    elif len(b.tokens) > 1:
                         self._link(character=ka, actor=kb, weight=1)
         self._group()
         return self._characters()
@@ -331,6 +234,8 @@ class _Discovery:
         b.roles.update(a.roles)
         b.actor_votes.update(a.actor_votes)
         b.alone.update(a.alone)
+        b.titled += a.titled
+        b.numbered += a.numbered
         a.merged_into = big
 
     def _group(self) -> None:
@@ -342,8 +247,29 @@ class _Discovery:
                 if _same_spelling(tokens[a], tokens[b]):
                     self._merge(a, b)
                     break
-        # A word alone (or a short form of one) that belongs to one full name only.
+        # One head with several epithets: "César le Milanais", "Cesar the Milanese".
+        heads: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            if _epithet_of(tokens[k], tokens[k][0]):
+                heads[tokens[k][0]].append(k)
+        for group in heads.values():
+            for k in group[1:]:
+                self._merge(k, group[0])
         full = [k for k in keys if len(tokens[k]) > 1 and not self.entities[k].merged_into]
+        # Two full names where one is the other with more words ("Bruno" "Bruno Anthony").
+        for k in full:
+            if self.entities[k].merged_into:
+                continue
+            longer = {
+                self._find(o)
+                for o in full
+                if o != k
+                and len(tokens[o]) > len(tokens[k])
+                and " ".join(tokens[k]) in " ".join(tokens[o])
+            }
+            if len(longer) == 1:
+                self._merge(k, next(iter(longer)))
+        # A word alone (or a short form of one) that belongs to one full name only.
         owners: dict[str, set[str]] = defaultdict(set)
         for k in full:
             for tok in tokens[k]:
@@ -351,6 +277,7 @@ class _Discovery:
                     owners[tok].add(self._find(k))
                     if "'" in tok:  # "Malley" of "O'Malley"
                         owners[tok.split("'")[-1]].add(self._find(k))
+        owned: dict[str, set[str]] = {}
         for k in keys:
             if len(tokens[k]) != 1 or self.entities[k].merged_into:
                 continue
@@ -367,26 +294,21 @@ class _Discovery:
                     }
             found = {self._find(o) for o in found}
             if len(found) > 1:
-                # One full name far more written than the others owns the word.
-                ranked = sorted(found, key=lambda o: -self.entities[o].count)
-                rest = sum(self.entities[o].count for o in ranked[1:])
-                if self.entities[ranked[0]].count >= 3 * rest:
-                    found = {ranked[0]}
+                # "Cesar" is the man called "Cesar the Milanese", not "Juan Cesar".
+                named = {o for o in found if _epithet_of(tuple(o.split()), tok)}
+                if len(named) == 1:
+                    found = named
             if len(found) == 1:
                 self._merge(k, next(iter(found)))
-        # Two full names where one is the other with more words ("Bruno" "Bruno Anthony").
-        for k in full:
-            if self.entities[k].merged_into:
-                continue
-            longer = {
-                self._find(o)
-                for o in full
-                if o != k
-                and len(tokens[o]) > len(tokens[k])
-                and " ".join(tokens[k]) in " ".join(tokens[o])
-            }
-            if len(longer) == 1:
-                self._merge(k, next(iter(longer)))
+            elif found:
+                owned[k] = found
+        # Then the words several full names share, once the others are counted in: one
+        # far more written than the rest owns it ("Grutter" of three brothers: none).
+        for k, found in owned.items():
+            ranked = sorted({self._find(o) for o in found}, key=lambda o: -self.entities[o].count)
+            rest = sum(self.entities[o].count for o in ranked[1:])
+            if self.entities[ranked[0]].count >= 3 * rest:
+                self._merge(k, ranked[0])
 
     # ----------------------------------------------------------------- output
 
@@ -394,6 +316,7 @@ class _Discovery:
         roots = [k for k, e in self.entities.items() if not e.merged_into]
         # The actor of each character: the strongest vote, followed through merges.
         actor_of: dict[str, str] = {}
+        outvoted: set[str] = set()
         for k in roots:
             votes: Counter = Counter()
             for actor, n in self.entities[k].actor_votes.items():
@@ -401,12 +324,20 @@ class _Discovery:
             votes.pop(k, None)
             if votes:
                 actor_of[k] = votes.most_common(1)[0][0]
+                outvoted.update(votes)
         playing = set(actor_of.values())
         out: list[tuple[int, Character]] = []
         for k in roots:
             e = self.entities[k]
             if k in playing and k not in actor_of and not _other_role(e):
                 continue  # an actor shows on the card of the character they play
+            if (
+                k in outvoted
+                and k not in actor_of
+                and not _other_role(e)
+                and len(e.reviews) < OUTVOTED_READERS
+            ):
+                continue  # a credit one review gives against the others ("John Servais")
             role = _role(e, k in actor_of)
             single = len(k.split()) == 1
             if not role and len(e.reviews) < 2:
@@ -415,6 +346,12 @@ class _Discovery:
                 continue
             if single and not role and (_DEMONYM.search(k) or len(e.alone) < 2):
                 continue
+            if (
+                single
+                and not role
+                and (e.titled >= TITLE_SHARE * e.count or e.numbered >= SECTION_SHARE * e.count)
+            ):
+                continue  # a title's last word ("Die"), a section ("Chapter 3")
             name = _display(e)
             actor = None
             if k in actor_of:
@@ -452,6 +389,29 @@ class _Discovery:
         return result
 
 
+def _epithet_of(tokens: tuple[str, ...], head: str) -> bool:
+    return len(tokens) > 2 and tokens[0] == head and tokens[1] in _EPITHET
+
+
+def _unglue(every: list[list[_Span]]) -> list[list[_Span]]:
+    """Drop a capitalised word glued before a full name: "the final Countdown Louis
+    Grutter shot" when "Louis Grutter" is written elsewhere and "Countdown" nowhere else."""
+    keys = Counter(_key(s.text) for spans in every for s in spans)
+    words = Counter(_key(t) for spans in every for s in spans for t in s.tokens)
+    out = []
+    for spans in every:
+        trimmed = []
+        for s in spans:
+            head = s.tokens[0]
+            if len(s.tokens) > 2 and words[_key(head)] == 1 and head not in _PARTICLES:
+                rest = s.text.find(s.tokens[1], len(head))
+                if rest > 0 and keys[_key(s.text[rest:])]:
+                    s = replace(s, start=s.start + rest, text=s.text[rest:], tokens=s.tokens[1:])
+            trimmed.append(s)
+        out.append(trimmed)
+    return out
+
+
 def _other_role(e: _Entity) -> bool:
     return any(r not in ("actor", "character") for r in e.roles)
 
@@ -471,12 +431,24 @@ def _display(e: _Entity) -> str:
     usual = [f for f in e.forms if e.forms[f] * 5 >= top]
     by_len = max(len(f.split()) for f in usual)
     longest = [f for f in usual if len(f.split()) == by_len]
-    return max(longest, key=lambda f: (e.forms[f], any(c.isupper() for c in f[1:]), f))
+    # Ties go to the spelling whose words the other forms share ("Arthur C Clarke", not
+    # the one "Aurthur C. Clarke").
+    shared = Counter(w for f in e.forms for w in set(_key(f).split()))
+    return max(
+        longest,
+        key=lambda f: (
+            e.forms[f],
+            sum(shared[w] for w in _key(f).split()),
+            any(c.isupper() for c in f[1:]),
+            f,
+        ),
+    )
 
 
 def _with_actor_forms(character: _Entity, actor: _Entity) -> _Entity:
     merged = _Entity(forms=Counter(character.forms), reviews=Counter(character.reviews))
-    merged.forms.update({f: n for f, n in actor.forms.items()})
+    if not _other_role(actor):  # the director who plays a part keeps his name to his card
+        merged.forms.update({f: n for f, n in actor.forms.items()})
     merged.roles = character.roles
     return merged
 
