@@ -52,6 +52,7 @@ from ballerina_tui.corpus import (
     find_characters_file,
     load_corpus,
 )
+from ballerina_tui.index_parallel import ChildShares, process_count
 from ballerina_tui.index_trust import check_cache_trust, check_files, index_files
 from ballerina_tui.index_writer import (  # noqa: F401 - re-exported
     BULK_REVIEWS,
@@ -260,6 +261,9 @@ class ReviewIndex:
         self.problems: list[str] = []
         self._ix = None
         self._in_memory = False
+        # Reviews from which one write is shared between processes (None: the default,
+        # index_parallel.PARALLEL_REVIEWS; tests lower it).
+        self.parallel_threshold: int | None = None
         self._signature: str | None = None  # the folder's, once ensure() has looked
         self._hashed = 0  # index files the last check had to hash (stamp missing or changed)
         self._memory_words: set[str] = set()
@@ -648,7 +652,7 @@ class ReviewIndex:
         progress: ProgressFn | None = None,
     ) -> None:
         """One writer, one commit for the whole batch; words.txt after the commit."""
-        from whoosh.writing import CLEAR
+        from whoosh.writing import CLEAR, NO_MERGE
 
         from ballerina_tui.analysis import collect_words
 
@@ -657,22 +661,40 @@ class ReviewIndex:
         # A bulk write holds millions of small objects in Whoosh's posting pool: the cyclic
         # garbage collector's passes over them were a fifth of the build's CPU (and there is
         # no cycle to find). Small updates leave it alone.
+        by_id = {r.id: r for r in self.corpus.reviews}
+        total = len(to_add)
+        # A large write on disk is shared with child processes, one per core (see
+        # index_parallel); this process indexes the last share.
+        parts = 1 if self._in_memory else process_count(total, self.parallel_threshold)
+        children = None
+        extra: list = []
+        own = to_add
         with _collector_paused(len(to_add) >= BULK_REVIEWS):
             writer = open_writer(ix)
             try:
+                if parts > 1:
+                    children = ChildShares(
+                        str(self.dir), ix.indexname, [by_id[r] for r in to_add], parts
+                    )
+                    own = [r.id for r in children.own]
                 for rid in to_delete:
                     writer.delete_by_term("rid", rid)
-                by_id = {r.id: r for r in self.corpus.reviews}
-                total = len(to_add)
                 report_progress(progress, "index", 0, total)
                 with collect_words(words):
-                    for done, rid in enumerate(to_add, 1):
+                    for done, rid in enumerate(own, 1):
                         for doc in _documents(by_id[rid]):
                             writer.add_document(**doc)
-                        report_progress(progress, "index", done, total)
+                        # Shares are indexed at about the same pace: count them all.
+                        report_progress(progress, "index", min(total, done * parts), total)
+                if children is not None:
+                    extra, found = children.wait(progress, total - 1, total)
+                    words |= found
+                    report_progress(progress, "index", total, total)
             except BaseException:
                 segment = getattr(writer, "newsegment", None)
                 writer.cancel()
+                if children is not None:
+                    children.abandon()
                 if segment is not None and not self._in_memory:
                     # Whoosh leaves the cancelled segment's files behind; the index folder must
                     # hold exactly what the manifest lists (see _verified), or the next open
@@ -681,7 +703,13 @@ class ReviewIndex:
                         with contextlib.suppress(OSError):
                             leftover.unlink()
                 raise
-            writer.commit(mergetype=CLEAR if clear else None)
+            if extra:
+                # The children's segments as they are, in share order (no merge: merging
+                # them would redo their work in this one process).
+                keep = CLEAR if clear else NO_MERGE
+                writer.commit(mergetype=lambda w, segments: keep(w, segments) + extra)
+            else:
+                writer.commit(mergetype=CLEAR if clear else None)
         if self._in_memory:
             self._memory_words |= words
         else:
