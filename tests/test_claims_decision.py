@@ -100,3 +100,44 @@ def test_sentences_do_not_end_at_titles_months_or_initialisms():
         "Gov. Davis met Sen. Boxer on Sept. 11 at 5 p.m. in the U.S. Capitol.",
         "The film opens Oct. 3 in cinemas.",
     ]
+
+
+def _scorer(tmp_path, a: str, b: str):
+    corpus = load_corpus(write_reviews(tmp_path / "reviews", {"a.txt": a, "b.txt": b}))
+    claims = build_claims(corpus, CharacterSet())
+    return link_claims(claims, CharacterSet(), PARAMS).scorer
+
+
+def test_function_words_count_in_the_coverage(tmp_path):
+    # The same content words, built differently: "was praised by" is not "praised". On
+    # content words alone each covers all of the other (1.0).
+    scorer = _scorer(
+        tmp_path,
+        "The director was praised by the critics.\n",
+        "The director praised the critics.\n",
+    )
+    assert scorer.aligner.features[0].terms == scorer.aligner.features[1].terms
+    assert scorer.coverage(0, 1) < 0.6
+    # A function word both hold counts for them, not against them.
+    same = _scorer(
+        tmp_path / "same",
+        "The director was praised by the critics.\n",
+        "The director was praised by the critics!\n",
+    )
+    assert same.coverage(0, 1) == pytest.approx(1.0)
+
+
+def test_function_words_weigh_what_they_would_between_the_two_claims(tmp_path):
+    # Among many reviews a function word one reviewer uses ("even", "himself") is as rare
+    # as a name; it still weighs only log 3 against the rare words the two claims share
+    # (weighed by their rarity in the corpus, these two words would take it to 0.81).
+    filler = "".join(f"Scene {n} of the film is set in a different town.\n" for n in range(30))
+    scorer = _scorer(
+        tmp_path,
+        filler + "Even Keanu Reeves himself appears as the assassin in the last reel.\n",
+        "Keanu Reeves appears as the assassin in the last reel.\n",
+    )
+    a = next(i for i, c in enumerate(scorer.claims) if "himself" in c.text)
+    b = next(i for i, c in enumerate(scorer.claims) if c.review == "b")
+    assert scorer.function(a) - scorer.function(b) == {"even", "himself"}
+    assert scorer.coverage(a, b) > 0.85

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from ballerina_tui.claims.evidence import ENTITY
@@ -13,8 +14,14 @@ from ballerina_tui.claims.scoring import (
     stemmed_aspects,
     strong_score,
 )
+from ballerina_tui.textutil import APOSTROPHES
 
 GUARD_MEMBERS = 10  # members of each group checked against the other before a merge
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Function words weigh what they would in a corpus of the two claims alone: log 3 for one
+# that only one of them holds, log 3/2 for one both hold (see :meth:`Scorer.coverage`).
+_OWN_WORD = math.log(3)
+_BOTH_WORD = math.log(1.5)
 # A claim that ends like this ends its sentence; one that does not goes on in the next claim.
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*\s*$")
 
@@ -71,18 +78,28 @@ class Scorer:
         for i, n in enumerate(self.sentence):
             pieces.setdefault(n, []).append(i)
         self.pieces = {n: members for n, members in pieces.items() if len(members) > 1}
+        self._function_words = FUNCTION_WORDS
+        self._function: list[frozenset[str] | None] = [None] * len(claims)
+
+    def function(self, i: int) -> frozenset[str]:
+        """The function words of claim ``i`` ("the", "by", "was", "after"), found when first
+        asked for: only pairs judged by :meth:`strong_parts` need them."""
+        words = self._function[i]
+        if words is None:
+            text = self.claims[i].text.translate(APOSTROPHES).casefold()
+            words = frozenset(w for w in _LETTERS.findall(text) if w in self._function_words)
+            self._function[i] = words
+        return words
 
     def parts(self, a: int, b: int, lexical: float | None = None) -> dict:
         f = self.aligner.features
         lex = self.aligner.similarity(a, b) if lexical is None else lexical
         cos = float(self.vectors[a] @ self.vectors[b]) if self.vectors is not None else 0.0
-        fa, fb = f[a], f[b]
-        weights = self.aligner.weights
-        shared = sum(weights[t] for t in fa.terms & fb.terms)
         return {
             "lexical": round(lex, 4),
-            # How much of the larger claim the other covers (IDF-weighted, no bonuses).
-            "coverage": round(shared / max(fa.weight, fb.weight, 1e-9), 4),
+            # How much of each claim the other covers (IDF-weighted, no bonuses), function
+            # words included (:func:`_coverage`).
+            "coverage": round(self.coverage(a, b), 4),
             "dense": round(cos, 4),
             "names": sorted(n.removeprefix(ENTITY) for n in self.names[a] & self.names[b]),
             "numbers": sorted(f[a].numbers & f[b].numbers),
@@ -90,6 +107,19 @@ class Scorer:
             "numbers_apart": sorted(f[a].numbers ^ f[b].numbers),
             "aspects": sorted(self.aspects[a] & self.aspects[b]),
         }
+
+    def coverage(self, a: int, b: int) -> float:
+        """How much of each claim the other covers, leaning on the larger one."""
+        fa, fb = self.aligner.features[a], self.aligner.features[b]
+        weights = self.aligner.weights
+        return _coverage(
+            sum(weights[t] for t in fa.terms & fb.terms),
+            fa.weight,
+            fb.weight,
+            self.function(a),
+            self.function(b),
+            self.aligner.GAMMA,
+        )
 
     def score(
         self, a: int, b: int, lexical: float | None = None, dense: float | None = None
@@ -169,15 +199,21 @@ class Scorer:
         weights = self.aligner.weights
         terms = set().union(*(f[i].terms for i in members))
         numbers = set().union(*(f[i].numbers for i in members))
-        shared = sum(weights[t] for t in terms & f[y].terms)
-        total = sum(weights[t] for t in terms)
+        words = frozenset().union(*(self.function(i) for i in members))
         cos = 0.0
         if self.vectors is not None:
             v = sum(self.vectors[i] for i in members)
             norm = float((v @ v) ** 0.5)
             cos = float(v @ self.vectors[y]) / norm if norm else 0.0
         return {
-            "coverage": shared / max(total, f[y].weight, 1e-9),
+            "coverage": _coverage(
+                sum(weights[t] for t in terms & f[y].terms),
+                sum(weights[t] for t in terms),
+                f[y].weight,
+                words,
+                self.function(y),
+                self.aligner.GAMMA,
+            ),
             "dense": cos,
             "numbers_apart": sorted(numbers ^ f[y].numbers),
         }
@@ -186,6 +222,28 @@ class Scorer:
         out = self.parts(a, b)
         out["score"] = round(self.score(a, b), 4)
         return out
+
+
+def _coverage(
+    shared: float, weight_a: float, weight_b: float, words_a, words_b, gamma: float
+) -> float:
+    """The shared weight over a weighted geometric mean of the two claims' weights, leaning
+    on the larger one (``gamma`` is the smaller one's share): terms count by their IDF in
+    the corpus, function words by :data:`_OWN_WORD` / :data:`_BOTH_WORD`.
+
+    Function words are evidence of how a sentence is built ("was acquired by" / "bought",
+    "after the vote" / "before the vote"): a sentence that adds a clause adds its "which",
+    "by" and "after". Their rarity across many reviews is no evidence (a review's "himself"
+    is as rare as a name there), so they weigh what they would between the two claims
+    alone: next to the rare terms of a large corpus they count for little, between two
+    sentences that have only each other they count as much as any word."""
+    both = len(words_a & words_b) * _BOTH_WORD
+    a = weight_a + both + len(words_a - words_b) * _OWN_WORD
+    b = weight_b + both + len(words_b - words_a) * _OWN_WORD
+    small, large = (a, b) if a <= b else (b, a)
+    if small <= 0:
+        return 0.0
+    return (shared + both) / (small**gamma * large ** (1 - gamma))
 
 
 def cluster(

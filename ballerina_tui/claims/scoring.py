@@ -73,8 +73,8 @@ class Params:
     name: float = 0.05  # bonus per shared rare name
     number: float = 0.05  # bonus per shared number
     mutual: float = 0.38  # score to link a mutual best match (both reviews with alternatives)
-    strong: float = 0.42  # coverage + strong_dense * dense to link any pair, best match or not
-    strong_dense: float = 0.5
+    strong: float = 0.39  # coverage + strong_dense * dense to link any pair, best match or not
+    strong_dense: float = 0.4
     numbers_apart: float = 0.1  # taken off that when one gives a number the other does not
     surplus_terms: int = 3  # terms a whole sentence holds beyond a cut piece to be "more"
     floor: float = 0.1  # mean score of the pairs across two groups needed to merge them
