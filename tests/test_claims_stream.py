@@ -72,3 +72,29 @@ def test_every_place_of_the_own_review_and_plain_lists():
 def test_nothing_selected():
     analysis = ClaimAnalysis([], [], [], [])
     assert _streamed(analysis) == _whole(analysis)
+
+
+def test_the_encoder_writes_what_json_dumps_writes():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from ballerina_tui.claims.model import _indented
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    values = st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(values, st.integers(0, 8))
+    def check(value, depth):
+        expected = json.dumps(value, ensure_ascii=False, indent=2)
+        assert _indented(value, depth) == expected.replace("\n", "\n" + " " * depth)
+
+    check()
