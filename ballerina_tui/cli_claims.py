@@ -86,7 +86,7 @@ def cmd_claims(args) -> int:
 
 # At most this many reviewers are named after a shared claim in the plain listing; the
 # rest are counted ("and 4,993 more"). A group spanning thousands of reviews would
-# otherwise print thousands of handles after each of its thousands of claims (about 2.6 GB
+# otherwise print thousands of handles after each of its thousands of claims (about 2.5 GB
 # of text at 10,000 generated reviews). ``--json`` lists them all.
 SHARED_NAMED = 12
 
