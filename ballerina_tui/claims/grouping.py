@@ -223,7 +223,10 @@ def cluster(
     lowest = p.floor
     linked: dict[tuple[int, int], float] = {}
     refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
-    for (a, b), s in sorted(scored.items(), key=lambda item: -item[1]):
+    # Best first; equal scores in the dict's order (a stable sort, reversed comparisons):
+    # the pairs alone are sorted, not millions of (pair, score) tuples made for it.
+    for a, b in sorted(scored, key=scored.__getitem__, reverse=True):
+        s = scored[(a, b)]
         if s < lowest:
             break
         # Pairs already in one group, or between two groups already refused, are passed
