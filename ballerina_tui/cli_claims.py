@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from itertools import islice
 
 from ballerina_tui.cli import CliError, _console, _emit_json, _index, _load, _write_output, safe
 
@@ -32,9 +33,8 @@ def _review_id(corpus, name: str) -> str:
 def cmd_claims(args) -> int:
     corpus, analysis = _analysis(args)
     review = _review_id(corpus, args.review) if args.review else None
-    data = analysis.to_json(review=review, unique_only=args.unique)
     if args.json:
-        _emit_json(data)
+        _stream_json(analysis.iter_json(review=review, unique_only=args.unique))
         return 0
     from rich.padding import Padding
     from rich.text import Text
@@ -45,11 +45,21 @@ def cmd_claims(args) -> int:
     colours = reviewer_colours(corpus.ids)
     console = _console()
     handles = {r.id: r.handle for r in corpus.reviews}
-    current = None
-    for claim in (analysis.claim(c["id"]) for c in data["claims"]):
+    counted = _counts(analysis)
+    current, lines = None, []
+
+    def flush() -> None:
+        # One print per review, not per claim: Rich's cost is mostly per call (a 1,000-review
+        # listing took 26 s). Lines are wrapped one by one either way: the same output.
+        if lines:
+            console.print(Padding(Text("\n").join(lines), (0, 0, 0, 2)))
+            lines.clear()
+
+    for claim in analysis.selected(review=review, unique_only=args.unique):
         if claim.review != current:
+            flush()
             current = claim.review
-            counts = analysis.counts(current)
+            counts = counted.get(current) or {"unique": 0, "shared": 0, "conflict": 0}
             console.print(
                 Text.assemble(
                     (display_safe(handles[current]), f"bold {colours[current]}"),
@@ -66,13 +76,47 @@ def cmd_claims(args) -> int:
             (display_safe(claim.text), colours[claim.review] if status == "unique" else ""),
         )
         if claim.shared_with:
-            line.append(
-                safe(f"  = {', '.join(handles[r] for r in claim.shared_with)}"), style="dim"
-            )
+            line.append(safe(f"  = {_who(claim.shared_with, handles)}"), style="dim")
         if claim.contradicts:
             line.append(safe(f"  ≠ {', '.join(claim.contradicts)}"), style="red")
-        console.print(Padding(line, (0, 0, 0, 2)))
+        lines.append(line)
+    flush()
     return 0
+
+
+# At most this many reviewers are named after a shared claim in the plain listing; the
+# rest are counted ("and 4,993 more"). A group spanning thousands of reviews would
+# otherwise print thousands of handles after each of its thousands of claims (about 2.5 GB
+# of text at 10,000 generated reviews). ``--json`` lists them all.
+SHARED_NAMED = 12
+
+
+def _who(shared_with, handles: dict[str, str]) -> str:
+    named = [handles[r] for r in islice(shared_with, SHARED_NAMED)]
+    more = len(shared_with) - len(named)
+    return ", ".join(named) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _counts(analysis) -> dict[str, dict[str, int]]:
+    """``analysis.counts`` of every review, in one pass over the claims."""
+    out: dict[str, dict[str, int]] = {}
+    for claim in analysis.claims:
+        counts = out.setdefault(claim.review, {"unique": 0, "shared": 0, "conflict": 0})
+        counts[claim.status] += 1
+    return out
+
+
+def _stream_json(pieces, size: int = 1 << 20) -> None:
+    """Write a document given in pieces, about ``size`` characters at a time."""
+    out, held, batch = sys.stdout, 0, []
+    for piece in pieces:
+        batch.append(piece)
+        held += len(piece)
+        if held >= size:
+            out.write("".join(batch))
+            batch, held = [], 0
+    batch.append("\n")
+    out.write("".join(batch))
 
 
 # --------------------------------------------------------------------------- diff

@@ -2,7 +2,7 @@
 reviews, with SQLite FTS5 over the same passages in the same run as the reference.
 
     python benchmarks/bench_scale.py [--sizes 300,1000,10000] [--no-claims] [--json]
-                                     [--keep DIR] [--source DIR]
+                                     [--keep DIR] [--source DIR] [--distinct]
 
 Corpora are written like a fan's own folder of IMDb user reviews: front matter, no headings,
 a few paragraphs of recombined sentences taken from the real reviews in ``--source``
@@ -77,16 +77,39 @@ def seed_sentences(source: Path) -> list[str]:
     return sentences
 
 
-def generate(folder: Path, count: int, sentences: list[str], *, start: int = 0) -> None:
-    """``count`` reviews like IMDb user reviews (front matter, paragraphs, no headings)."""
+def _vocabulary(sentences: list[str]) -> list[str]:
+    return sorted({w for s in sentences for w in re.findall(r"[a-z]{4,}", s)})
+
+
+def _perturbed(sentence: str, vocabulary: list[str], rng: random.Random) -> str:
+    """``sentence`` with about one word in four (of four letters or more) swapped for
+    another word of the corpus: a sentence of its own, as real reviews mostly write."""
+    return re.sub(
+        r"\b[a-z]{4,}\b",
+        lambda m: rng.choice(vocabulary) if rng.random() < 0.25 else m.group(0),
+        sentence,
+    )
+
+
+def generate(
+    folder: Path, count: int, sentences: list[str], *, start: int = 0, distinct: bool = False
+) -> None:
+    """``count`` reviews like IMDb user reviews (front matter, paragraphs, no headings).
+
+    ``distinct``: each sentence has some of its words swapped (see :func:`_perturbed`), so
+    that most claims are said once; otherwise sentences recur as they were written."""
     rng = random.Random(SEED + start)
+    vocabulary = _vocabulary(sentences) if distinct else []
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(start, start + count):
         words = 0
         target = max(40, int(rng.lognormvariate(5.2, 0.6)))  # mean ~230 words
         paragraphs: list[str] = []
         while words < target:
-            para = " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 6)))
+            chosen = [rng.choice(sentences) for _ in range(rng.randint(2, 6))]
+            if distinct:
+                chosen = [_perturbed(x, vocabulary, rng) for x in chosen]
+            para = " ".join(chosen)
             words += len(para.split())
             paragraphs.append(para)
         head = f"---\nid: u{n:05d}\nhandle: user-{n:05d}\nkind: user review\n"
@@ -94,11 +117,11 @@ def generate(folder: Path, count: int, sentences: list[str], *, start: int = 0) 
         (folder / f"u{n:05d}.md").write_text(head + "\n\n".join(paragraphs) + "\n", "utf-8")
 
 
-def corpus_for(base: Path, size: int, sentences: list[str]) -> Path:
-    folder = base / f"reviews-{size}"
+def corpus_for(base: Path, size: int, sentences: list[str], distinct: bool = False) -> Path:
+    folder = base / (f"reviews-{size}-distinct" if distinct else f"reviews-{size}")
     if not folder.is_dir() or len(list(folder.glob("*.md"))) != size:
         shutil.rmtree(folder, ignore_errors=True)
-        generate(folder, size, sentences)
+        generate(folder, size, sentences, distinct=distinct)
     return folder
 
 
@@ -311,11 +334,12 @@ def run(
     source: Path,
     with_app: bool = True,
     keep_no_bytecode: bool = False,
+    distinct: bool = False,
 ) -> dict:
     sentences = seed_sentences(source)
     report: dict = {"python": sys.version.split()[0], "sizes": {}}
     for size in sizes:
-        folder = corpus_for(base, size, sentences)
+        folder = corpus_for(base, size, sentences, distinct)
         cache = base / f"cache-{size}"
         shutil.rmtree(cache, ignore_errors=True)
         env = {**os.environ, "BALLERINA_TUI_CACHE_DIR": str(cache)}
@@ -409,6 +433,11 @@ def main() -> None:
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE for the whole-process runs (recompile every run)",
     )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="swap about one word in four of each sentence: most claims said only once",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.keep:
@@ -420,6 +449,7 @@ def main() -> None:
             args.source,
             not args.no_app,
             args.no_bytecode,
+            args.distinct,
         )
     else:
         with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
@@ -430,6 +460,7 @@ def main() -> None:
                 args.source,
                 not args.no_app,
                 args.no_bytecode,
+                args.distinct,
             )
     if args.json:
         print(json.dumps(report, indent=2))

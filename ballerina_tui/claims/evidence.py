@@ -393,11 +393,12 @@ class _Aligner:
 
     def similarity(self, a: int, b: int, shared: float | None = None) -> float:
         fa, fb = self.features[a], self.features[b]
-        if shared is None:
-            shared = self.shared_weight(a, b)
+        common = fa.terms & fb.terms
         small, large = sorted((fa.weight, fb.weight))
-        if not small or len(fa.terms & fb.terms) < self.MIN_SHARED:
+        if not small or len(common) < self.MIN_SHARED:
             return 0.0
+        if shared is None:  # what shared_weight() gives, without intersecting again
+            shared = sum(self.weights[t] for t in common)
         # Shared weight over a weighted geometric mean of the two claims' weights, leaning
         # on the larger one: a long sentence that shares one clause is only partly the same.
         sim = shared / (small**self.GAMMA * large ** (1 - self.GAMMA))

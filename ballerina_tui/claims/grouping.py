@@ -281,27 +281,35 @@ def cluster(
     lowest = p.floor
     linked: dict[tuple[int, int], float] = {}
     refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
-    for (a, b), s in sorted(scored.items(), key=lambda item: -item[1]):
+    # Best first; equal scores in the dict's order (a stable sort, reversed comparisons):
+    # the pairs alone are sorted, not millions of (pair, score) tuples made for it.
+    for a, b in sorted(scored, key=scored.__getitem__, reverse=True):
+        s = scored[(a, b)]
         if s < lowest:
             break
-        ra, rb = review[a], review[b]
-        mutual = best[(a, rb)][1] == b and best[(b, ra)][1] == a
-        enough = count[ra] >= p.alternatives and count[rb] >= p.alternatives
-        if not (mutual and enough and s >= p.mutual) and scorer.strong(a, b) < p.strong:
-            continue
+        # Pairs already in one group, or between two groups already refused, are passed
+        # over before their evidence is weighed: the same outcome, without computing
+        # ``strong`` for each of them (most candidate pairs of a large corpus).
         ga, gb = uf.find(a), uf.find(b)
         if ga == gb:
             continue
         # The same comparison gives the same answer: a refusal is not computed again
         # (two large groups can be joined by thousands of candidate pairs).
         tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
-        if tried in refused or not _guard(members[ga], members[gb], review, scorer, p.floor):
+        if tried in refused:
+            continue
+        ra, rb = review[a], review[b]
+        mutual = best[(a, rb)][1] == b and best[(b, ra)][1] == a
+        enough = count[ra] >= p.alternatives and count[rb] >= p.alternatives
+        if not (mutual and enough and s >= p.mutual) and scorer.strong(a, b) < p.strong:
+            continue
+        if not _guard(members[ga], members[gb], review, scorer, p.floor):
             refused.add(tried)
             continue
         uf.union(ga, gb)
         root = uf.find(ga)
         other = gb if root == ga else ga
-        members[root] = members[root] + members.pop(other)
+        members[root].extend(members.pop(other))  # in place: a growing group is not copied
         linked[(a, b)] = s
     return linked
 

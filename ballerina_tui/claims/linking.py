@@ -200,10 +200,16 @@ def link_claims(
     else:
         shared = aligner.candidate_pairs_in_memory(rep)
     lexical = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
+    # Millions of pairs at 10,000 reviews whose claims are mostly distinct: each of these
+    # collections is let go as soon as the next one is made from it.
+    del shared
     pairs = set(lexical)
     if vectors is not None:
         pairs |= dense_candidates(claims, rep, vectors)
-    scored = scorer.score_many(sorted(pairs), lexical)
+    ordered = sorted(pairs)
+    del pairs
+    scored = scorer.score_many(ordered, lexical)
+    del ordered
     near = nearest(claims, scored)
     linked = cluster(claims, scored, uf, scorer, params)
     return LinkState(aligner, scorer, uf, rep, lexical, near, linked, scored)

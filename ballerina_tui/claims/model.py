@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _encode_str
 
 from ballerina_tui.corpus import Review
 
@@ -34,7 +36,9 @@ class Claim:
             return CONFLICT
         return UNIQUE if self.unique else SHARED
 
-    def to_json(self) -> dict:
+    def to_json(self, *, shared_with: bool = True) -> dict:
+        """The claim's JSON; ``shared_with=False`` leaves that list empty (a streamed
+        writer fills it in)."""
         return {
             "id": self.id,
             "review": self.review,
@@ -43,7 +47,7 @@ class Claim:
             "start": self.start,
             "end": self.end,
             "group": self.group,
-            "shared_with": list(self.shared_with),
+            "shared_with": list(self.shared_with) if shared_with else [],
             "unique": self.unique,
             "contradicts": list(self.contradicts),
         }
@@ -155,8 +159,8 @@ class ClaimAnalysis:
                 out["why"] = "their groups hold claims too far apart to merge"
         return out
 
-    def _claim_json(self, claim: Claim) -> dict:
-        out = claim.to_json()
+    def _claim_json(self, claim: Claim, *, shared_with: bool = True) -> dict:
+        out = claim.to_json(shared_with=shared_with)
         out["near"] = [{"claim": c, "score": s} for c, s in self.near.get(claim.id, [])[:3]]
         return out
 
@@ -167,6 +171,26 @@ class ClaimAnalysis:
             for (a, b), evidence in self.links.items()
             if a in members and b in members
         ]
+
+    def _links_by_group(self, group_ids: set[str]) -> dict[str, list[dict]]:
+        """What ``_group_links`` gives each of ``group_ids``, in one pass over the links
+        (asking group by group read every link once per group: 10,000 reviews hold tens
+        of thousands of groups and of links)."""
+        holders: dict[str, list[str]] = {}
+        for group in self.groups:
+            if group.id in group_ids:
+                for cid in dict.fromkeys(group.claims):
+                    holders.setdefault(cid, []).append(group.id)
+        out: dict[str, list[dict]] = {gid: [] for gid in group_ids}
+        for (a, b), evidence in self.links.items():
+            of_a = holders.get(a)
+            if not of_a:
+                continue
+            of_b = holders.get(b, ())
+            for gid in of_a:
+                if gid in of_b:
+                    out[gid].append({"a": a, "b": b, **evidence})
+        return out
 
     def claim(self, claim_id: str) -> Claim:
         return self._by_id[claim_id]
@@ -191,20 +215,161 @@ class ClaimAnalysis:
             out[claim.status] += 1
         return out
 
-    def to_json(self, *, review: str | None = None, unique_only: bool = False) -> dict:
-        claims = [
+    def selected(self, *, review: str | None = None, unique_only: bool = False) -> list[Claim]:
+        """The claims ``to_json`` lists: of ``review`` only, only unique ones, or all."""
+        return [
             c
             for c in self.claims
             if (review is None or c.review == review) and (not unique_only or c.unique)
         ]
+
+    def to_json(self, *, review: str | None = None, unique_only: bool = False) -> dict:
+        claims = self.selected(review=review, unique_only=unique_only)
         wanted_groups = {c.group for c in claims}
+        links = self._links_by_group(wanted_groups)
         return {
             "reviews": [{"id": r.id, "handle": r.handle, "title": r.title} for r in self.reviews],
             "claims": [self._claim_json(c) for c in claims],
-            "groups": [
-                g.to_json(self._group_links(g)) for g in self.groups if g.id in wanted_groups
-            ],
+            "groups": [g.to_json(links[g.id]) for g in self.groups if g.id in wanted_groups],
         }
+
+    def iter_json(self, *, review: str | None = None, unique_only: bool = False):
+        """``json.dumps(self.to_json(...), ensure_ascii=False, indent=2)``, the same text,
+        as pieces: one claim (or group) at a time, never the whole document at once.
+
+        A group spanning thousands of reviews lists all but one of them in each of its
+        claims' ``shared_with`` (at 10,000 generated reviews: 219 million entries, about
+        4 GB of output); the list is encoded once per group and cut per claim, and only
+        one claim's text is held at a time."""
+        claims = self.selected(review=review, unique_only=unique_only)
+        wanted_groups = {c.group for c in claims}
+        reviews = [{"id": r.id, "handle": r.handle, "title": r.title} for r in self.reviews]
+        yield '{\n  "reviews": ' + _indented(reviews, 2) + ',\n  "claims": '
+        shared = _SharedWithText()
+        yield from _stream_list(
+            _claim_text(self._claim_json(c, shared_with=False), c, shared) for c in claims
+        )
+        yield ',\n  "groups": '
+        links = self._links_by_group(wanted_groups)
+        yield from _stream_list(
+            _indented(g.to_json(links.pop(g.id)), 4)
+            for g in self.groups
+            if g.id in wanted_groups and g.id in links
+        )
+        yield "\n}"
+
+
+# --------------------------------------------------------------------------- streamed JSON
+
+_EMPTY_SHARED = '\n      "shared_with": [],\n'  # a claim's key, at its depth in the document
+
+
+def _indented(value, depth: int) -> str:
+    """``value`` as ``json.dumps(indent=2, ensure_ascii=False)`` writes it ``depth`` spaces
+    in (first line not indented: it follows its key). Encoded text never holds a raw
+    newline.
+
+    Strings, numbers, lists and dicts with string keys are written here, with json's own
+    string and float encoders (its indenting encoder is pure Python and took most of the
+    time of writing 10,000 reviews' claims); anything else goes through ``json.dumps``."""
+    return _encode(value, " " * depth)
+
+
+def _encode(value, indent: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value - value == 0.0:  # finite (json writes NaN and Infinity)
+        return float.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    inner = indent + "  "
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        body = (",\n" + inner).join([_encode(item, inner) for item in value])
+        return "[\n" + inner + body + "\n" + indent + "]"
+    if kind is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        body = (",\n" + inner).join(
+            [_encode_str(key) + ": " + _encode(item, inner) for key, item in value.items()]
+        )
+        return "{\n" + inner + body + "\n" + indent + "}"
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + indent)
+
+
+def _stream_list(items):
+    """A list of already indented items (depth 4) inside the top-level object."""
+    first = True
+    for text in items:
+        yield ("[\n    " if first else ",\n    ") + text
+        first = False
+    yield "[]" if first else "\n  ]"
+
+
+class _SharedWithText:
+    """``shared_with`` lists as JSON text: each group's reviews encoded once, each claim's
+    list cut out of it (all of them but the claim's own review)."""
+
+    SEP = ",\n        "
+
+    def __init__(self) -> None:
+        self._groups: dict[int, tuple[list[str], str, list[int]]] = {}
+
+    def text(self, shared) -> str:
+        import json
+
+        if not shared:
+            return "[]"
+        if not isinstance(shared, Others):
+            items = [json.dumps(r, ensure_ascii=False) for r in shared]
+            return "[\n        " + self.SEP.join(items) + "\n      ]"
+        reviews, skip = shared._reviews, shared._skip
+        known = self._groups.get(id(reviews))
+        if known is None or known[0] is not reviews:
+            items = [json.dumps(r, ensure_ascii=False) for r in reviews]
+            joined = self.SEP.join(items)
+            starts, at = [], 0
+            for item in items:
+                starts.append(at)
+                at += len(item) + len(self.SEP)
+            starts.append(at)  # where an item after the last would start
+            known = self._groups[id(reviews)] = (reviews, joined, starts)
+        _reviews, joined, starts = known
+        last = len(reviews) - 1
+        if skip > last:
+            body = joined
+        elif skip == 0:
+            body = joined[starts[1] :]
+        elif skip == last:
+            body = joined[: starts[last] - len(self.SEP)]
+        else:
+            body = joined[: starts[skip]] + joined[starts[skip + 1] :]
+        return "[\n        " + body + "\n      ]"
+
+
+def _claim_text(data: dict, claim: Claim, shared: _SharedWithText) -> str:
+    """One claim of ``iter_json`` (depth 4), its ``shared_with`` cut from its group's.
+
+    ``data`` is the claim's JSON with an empty ``shared_with``: the key's line is found by
+    its line break and indentation (encoded text never holds a raw line break)."""
+    text = _indented(data, 4)
+    if claim.shared_with:
+        at = text.find(_EMPTY_SHARED)
+        if at < 0:  # not where a claim's keys put it: encode the list as it is
+            data["shared_with"] = list(claim.shared_with)
+            return _indented(data, 4)
+        opening = at + len(_EMPTY_SHARED) - 4  # the "[" of "[],"
+        text = text[:opening] + shared.text(claim.shared_with) + text[opening + 2 :]
+    return text
 
 
 class _UnionFind:
