@@ -407,9 +407,13 @@ def apply_corrections(analysis, corrections):
 
 
 def _carry_over(source, target) -> None:
-    """Keep what the engine attached to its analysis outside the dataclass fields."""
+    """Keep what the engine attached to its analysis outside the dataclass fields.
+
+    Also what the copy's ``__post_init__`` reset to None (the scorer, or the factory that
+    rebuilds it for a cached analysis): without it a corrected analysis explained every
+    unlinked pair as "score 0.00"."""
     for name, value in vars(source).items():
-        if name not in vars(target):
+        if name not in vars(target) or (getattr(target, name) is None and value is not None):
             setattr(target, name, value)
 
 

@@ -186,6 +186,24 @@ def test_corrections_key_and_evidence(analysis):
     assert evidence(analysis, a.id, b.id)["linked"] is False
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_corrected_copy_explains_with_the_engine_s_evidence(corpus, cached, tmp_path):
+    """The app and the CLI explain from the corrected copy: its evidence for an unlinked
+    pair is the engine's (the score ``near`` shows), not an empty "score 0.00"."""
+    analyze(corpus)  # fills the on-disk cache
+    source = analyze(corpus) if cached else analyze(corpus, cache=False)
+    a, b = _unique_pair(source)
+    score = dict(source.near[a.id])[b.id]
+    for copy in (
+        apply_corrections(source, []),
+        apply_corrections(source, [make_correction(UNLINK, a, None)]),
+    ):
+        data = evidence(copy, a.id, b.id)
+        assert data["score"] == pytest.approx(score, abs=1e-3)
+        assert {"lexical", "dense", "coverage"} <= set(data)
+        assert data["linked"] is False
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1), st.text(min_size=1), st.integers(-5, 10**6))
 def test_stored_corrections_round_trip_any_text(review, text, start):
