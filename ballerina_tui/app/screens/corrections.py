@@ -176,6 +176,8 @@ class LinkPicker(ModalScreen[str | None]):
 
 def _evidence_lines(data: dict) -> list:
     parts: list = []
+    shown_keys = [k for k in data if k not in ("linked", "by_fan")]
+    width = max((len(display_safe(str(k))) for k in shown_keys), default=0) + 1
     for key, value in data.items():
         if key in ("linked", "by_fan"):
             continue
@@ -187,7 +189,8 @@ def _evidence_lines(data: dict) -> list:
             shown = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
         else:
             shown = str(value)
-        parts.append(("      " + display_safe(str(key)) + ": ", "$text-muted"))
+        label = (display_safe(str(key)) + ":").ljust(width)
+        parts.append(("      " + label + " ", "$text-muted"))
         parts.append(display_safe(shown) + "\n")
     return parts
 
