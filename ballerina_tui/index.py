@@ -275,17 +275,6 @@ class ReviewIndex:
         """The index of a folder, reading its reviews only if the index is not fresh."""
         return cls(FolderCorpus(folder), root=root)
 
-    @property
-    def characters(self) -> CharacterSet:
-        """``characters.yaml`` merged with the people the reviews name; not indexed."""
-        if self._characters is None:
-            from ballerina_tui.characters.merge import merge_characters
-
-            self._characters = merge_characters(
-                load_characters(self.corpus.characters_path), self.discovered()
-            )
-        return self._characters
-
     def known_characters(self) -> CharacterSet:
         """The cards as far as they are known without reading a review: the file's, merged
         with the discovered people when they are kept beside the index. What a plain
@@ -344,10 +333,6 @@ class ReviewIndex:
             ]
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # no cache, or not one we wrote: compute
-
-    @characters.setter
-    def characters(self, value: CharacterSet) -> None:
-        self._characters = value
 
     # ------------------------------------------------------------------ public
 
