@@ -120,13 +120,7 @@ class ReviewTokenizer(Tokenizer):
             yield t
             return
         for pos, match in enumerate(_TOKEN.finditer(value.translate(APOSTROPHES))):
-            word = match.group(0).lower()
-            if word.endswith("'s"):
-                word = word[:-2]
-            elif word.endswith("'"):
-                word = word[:-1]
-            if not word.isascii():
-                word = word.translate(accent_map)
+            word = fold_token(match.group(0).lower())
             if keeporiginal:
                 t.original = match.group(0)
             if word in stoplist or not word:
@@ -164,14 +158,7 @@ def index_positions(value: str, stoplist: frozenset[str]) -> dict[str, list[int]
     for pos, token in enumerate(tokens):
         stemmed = known.get(token)
         if stemmed is None:
-            word = token
-            if "'" in word:
-                if word.endswith("'s"):
-                    word = word[:-2]
-                elif word.endswith("'"):
-                    word = word[:-1]
-            if not word.isascii():
-                word = word.translate(accent_map)
+            word = fold_token(token)
             if not word or word in stoplist:
                 stemmed = known[token] = ""
             else:
@@ -219,6 +206,18 @@ def collect_words(words: set[str]):
         yield words
     finally:
         _collecting.words = previous
+
+
+def fold_token(word: str) -> str:
+    """A lower-cased token as every analyzer here indexes it: a trailing ``'s`` or ``'``
+    dropped, accents folded."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    elif word.endswith("'"):
+        word = word[:-1]
+    if not word.isascii():
+        word = word.translate(accent_map)
+    return word
 
 
 def _stem(word: str) -> str:

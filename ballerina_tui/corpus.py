@@ -693,10 +693,10 @@ class ReviewStream:
     def film(self) -> str | None:
         return next(iter(self.films)) if len(self.films) == 1 else None
 
-    def start(self, first: int = 1) -> Corpus:
-        """A :class:`Corpus` of the first ``first`` reviews, to be extended with the next
-        batches (its :attr:`Corpus.problems` is this stream's list). Raises
-        :class:`CorpusError` when the whole folder holds no loadable review."""
+    def start(self, first: int | None = 1) -> Corpus:
+        """A :class:`Corpus` of the first ``first`` reviews (all when ``None``), to be
+        extended with the next batches (its :attr:`Corpus.problems` is this stream's list).
+        Raises :class:`CorpusError` when the whole folder holds no loadable review."""
         reviews = self.next_batch(first)
         if not reviews:
             self._no_reviews()
@@ -718,14 +718,4 @@ def load_corpus(root: Path | str | None = None) -> Corpus:
 
     Raises :class:`CorpusError` when the folder is missing or holds no loadable review.
     """
-    stream = ReviewStream(root)
-    reviews = stream.next_batch()
-    if not reviews:
-        stream._no_reviews()
-    return Corpus(
-        root=stream.root,
-        reviews=reviews,
-        problems=stream.problems,
-        characters_path=find_characters_file(stream.root),
-        film=stream.film,
-    )
+    return ReviewStream(root).start(None)

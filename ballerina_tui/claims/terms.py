@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-from whoosh.support.charset import accent_map
-
-from ballerina_tui.analysis import TOKEN_PATTERN, _stem
+from ballerina_tui.analysis import TOKEN_PATTERN, _stem, fold_token
 from ballerina_tui.textutil import APOSTROPHES
 
 _PLAIN = re.compile(TOKEN_PATTERN, re.UNICODE)
@@ -24,14 +22,7 @@ _CACHE_LIMIT = 500_000
 
 def _fold(word: str) -> str:
     """Lower-case, possessive dropped, accents folded (the plain analyzer on one token)."""
-    word = word.lower()
-    if word.endswith("'s"):
-        word = word[:-2]
-    elif word.endswith("'"):
-        word = word[:-1]
-    if not word.isascii():
-        word = word.translate(accent_map)
-    return word
+    return fold_token(word.lower())
 
 
 class ClaimTerms:
