@@ -79,9 +79,13 @@ def cmd_claims(args) -> int:
             else:
                 console.print(Text.assemble(*head))
         status = claim.status
+        text = display_safe(claim.text)
+        if plain:
+            # A claim can run over a line break of its paragraph: still one line per claim.
+            text = text.replace("\n", " ")
         parts = [
             (f"{GLYPHS[status]} ", STATUS_STYLES[status]),
-            (display_safe(claim.text), colours[claim.review] if status == "unique" else ""),
+            (text, colours[claim.review] if status == "unique" else ""),
         ]
         if claim.shared_with:
             parts.append((safe(f"  = {_who(claim.shared_with, handles)}"), "dim"))

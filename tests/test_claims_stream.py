@@ -135,3 +135,21 @@ def test_plain_claims_into_a_pipe_is_one_line_per_claim(capsys, monkeypatch):
     shown = _listing(capsys, monkeypatch, terminal=True)
     assert any("\x1b[" in line for line in shown)  # colour on a terminal
     assert max(len(line) for line in shown) < max(len(line) for line in lines)  # wrapped
+
+
+def test_a_claim_over_a_line_break_is_still_one_line(tmp_path, capsys):
+    from ballerina_tui.cli import main
+
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\nid: a\ntitle: A\n---\nThe heist runs for half an hour\nwithout a word of dialogue.\n",
+        "utf-8",
+    )
+    (folder / "b.md").write_text(
+        "---\nid: b\ntitle: B\n---\nThe music swells over the final chase.\n", "utf-8"
+    )
+    assert main(["--reviews", str(folder), "claims"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  + The heist runs for half an hour without a word of dialogue." in lines
+    assert len([line for line in lines if line.startswith("  ")]) == 2
