@@ -61,17 +61,11 @@ def index_share(folder: str, indexname: str, reviews: list) -> tuple[object, set
     from ballerina_tui.whoosh_boot import prepare
 
     prepare()
-    from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.writing import SegmentWriter
 
     from ballerina_tui.analysis import collect_words
     from ballerina_tui.index import _documents
-    from ballerina_tui.index_writer import (
-        POSTING_COMPRESSION,
-        WRITER_LIMIT_MB,
-        _remember_lengths,
-    )
+    from ballerina_tui.index_writer import open_writer
 
     storage = FileStorage(folder)
     # Every Whoosh writer of an index keeps its posting pool in the same "MAIN.tmp" folder
@@ -80,13 +74,7 @@ def index_share(folder: str, indexname: str, reviews: list) -> tuple[object, set
     storage.temp_storage = lambda name=None: shared_temp(f"{name or indexname}.{os.getpid()}")
     ix = storage.open_index(indexname)
     gc.disable()  # a bulk write: see index_writer._collector_paused
-    writer = SegmentWriter(
-        ix,
-        _lk=False,  # the parent holds the index lock for the whole build
-        limitmb=WRITER_LIMIT_MB,
-        codec=W3Codec(compression=POSTING_COMPRESSION),
-    )
-    _remember_lengths(writer)
+    writer = open_writer(ix, lock=False)  # the parent holds the index lock for the whole build
     words: set[str] = set()
     try:
         with collect_words(words):

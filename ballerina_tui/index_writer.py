@@ -72,8 +72,11 @@ def _collector_paused(pause: bool):
             gc.enable()
 
 
-def open_writer(ix):
-    """A writer on ``ix`` that waits for another instance's write, with the above."""
+def open_writer(ix, *, lock: bool = True):
+    """A writer on ``ix`` that waits for another instance's write, with the above.
+
+    ``lock=False``: a writer that takes no lock, for a child process of a parallel build
+    whose parent holds the index lock (see index_parallel)."""
     from whoosh.codec.whoosh3 import W3Codec
 
     writer = ix.writer(
@@ -81,6 +84,7 @@ def open_writer(ix):
         delay=0.05,
         limitmb=WRITER_LIMIT_MB,
         codec=W3Codec(compression=POSTING_COMPRESSION),
+        _lk=lock,
     )
     _remember_lengths(writer)
     return writer
