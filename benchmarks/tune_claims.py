@@ -39,7 +39,7 @@ def run(corpus, claims, characters, params, ix, evaluate, labels):
 
     for c in claims:
         c.group, c.shared_with, c.unique, c.contradicts = "", [], True, []
-    state = link_claims(claims, characters, params, ix=ix)
+    state = link_claims(claims, characters, params)
     analysis = _assemble(corpus, claims, state.uf, [])
     return evaluate(corpus, analysis, labels)
 

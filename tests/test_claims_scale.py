@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ballerina_tui.claims.evidence import _Aligner, _passage_map
-from ballerina_tui.claims.linking import _normalised, build_claims
-from ballerina_tui.claims.model import _UnionFind
+from ballerina_tui.claims.evidence import _Aligner
+from ballerina_tui.claims.linking import build_claims
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.index import ReviewIndex
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reviews"
-
-
-def _reps(claims) -> list[int]:
-    uf = _UnionFind(len(claims))
-    first: dict[str, int] = {}
-    for i, claim in enumerate(claims):
-        first.setdefault(_normalised(claim.text), i)
-        uf.union(first[_normalised(claim.text)], i)
-    return [uf.find(i) for i in range(len(claims))]
-
-
-@pytest.fixture(params=["bundled", "with copies"])
-def folder(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("BALLERINA_TUI_CACHE_DIR", str(tmp_path / "cache"))
-    target = tmp_path / "reviews"
-    shutil.copytree(BUNDLED, target)
-    if request.param == "with copies":
-        # A review that copies another's paragraphs under other headings: word-for-word
-        # copies whose context (and so whose character terms) can differ.
-        source = sorted(target.glob("*.md"))[0]
-        text = source.read_text(encoding="utf-8").replace("\n## ", "\n## Also ")
-        text = text.replace("id: ", "id: copy-", 1)
-        (target / "zz-copy.md").write_text(text, encoding="utf-8")
-    return target
-
-
-def test_candidates_from_the_claims_equal_those_from_the_index(folder):
-    corpus = load_corpus(folder)
-    index = ReviewIndex(corpus)
-    ix = index.ensure()
-    mentions: list = []
-    claims = build_claims(corpus, index.characters, None, mentions)
-    aligner = _Aligner(claims, index.characters, mentions)
-    rep = _reps(claims)
-    if any(rid.startswith("copy-") for rid in corpus.ids):
-        assert len(set(rep)) < len(rep) - 20  # the copies are there
-    from_index = aligner.candidate_pairs(ix, _passage_map(ix, claims), rep)
-    from_claims = aligner.candidate_pairs_from_claims(rep)
-    assert len(from_index) > 200
-    assert from_claims.keys() == from_index.keys()
-    for pair, weight in from_index.items():
-        assert from_claims[pair] == pytest.approx(weight, abs=1e-9)
 
 
 def test_mentions_passed_along_give_the_same_features():

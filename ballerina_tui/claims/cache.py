@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, _others
 
-ENGINE_VERSION = "claims-2.3"
+ENGINE_VERSION = "claims-2.4"
 KEEP = 8  # cached analyses kept (oldest removed first)
 
 

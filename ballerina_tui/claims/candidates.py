@@ -1,6 +1,6 @@
 """Candidate pairs from the dense signal, and each claim's nearest candidates.
 
-Lexical candidates come from the index's posting lists (:meth:`_Aligner.candidate_pairs`).
+Lexical candidates come from the claims' shared terms (:func:`.pairs.lexical_candidates`).
 Dense candidates add, for each claim, its nearest claims by WordLlama cosine: its best in
 each other review while there are few reviews, and its ``k`` best overall. The matrix is
 computed block by block, so memory stays bounded whatever the corpus size.
@@ -8,9 +8,12 @@ computed block by block, so memory stays bounded whatever the corpus size.
 
 from __future__ import annotations
 
-import heapq
+from typing import TYPE_CHECKING
 
 from ballerina_tui.claims.model import Claim
+
+if TYPE_CHECKING:
+    from ballerina_tui.claims.pairs import Pairs
 
 K_DENSE = 8  # nearest claims overall, per claim
 PER_REVIEW_UP_TO = 40  # below this many reviews, also each claim's best in every review
@@ -65,14 +68,20 @@ def dense_candidates(claims: list[Claim], rep: list[int], vectors) -> set[tuple[
     return out
 
 
-def nearest(claims: list[Claim], scored: dict[tuple[int, int], float]) -> dict[int, list]:
-    """Each claim's best-scored candidates in other reviews: ``[(index, score)]``, best first."""
-    heaps: dict[int, list[tuple[float, int]]] = {}
-    for (a, b), score in scored.items():
-        for x, y in ((a, b), (b, a)):
-            heap = heaps.setdefault(x, [])
-            if len(heap) < NEAR:
-                heapq.heappush(heap, (score, y))
-            elif score > heap[0][0]:
-                heapq.heapreplace(heap, (score, y))
-    return {x: [(y, s) for s, y in sorted(h, reverse=True)] for x, h in heaps.items()}
+def nearest(pairs: Pairs) -> dict[int, list]:
+    """Each claim's best-scored candidates in other reviews: ``[(index, score)]``, best
+    first (equal scores: the later claim first), up to :data:`NEAR`."""
+    import numpy as np
+
+    x = np.concatenate((pairs.a, pairs.b))
+    y = np.concatenate((pairs.b, pairs.a))
+    score = np.concatenate((pairs.score, pairs.score))
+    order = np.lexsort((-y, -score, x))
+    x, y, score = x[order], y[order], score[order]
+    starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+    rank = np.arange(len(x)) - np.repeat(starts, np.diff(np.r_[starts, len(x)]))
+    keep = rank < NEAR
+    out: dict[int, list] = {}
+    for i, j, s in zip(x[keep].tolist(), y[keep].tolist(), score[keep].tolist(), strict=True):
+        out.setdefault(i, []).append((j, s))
+    return out

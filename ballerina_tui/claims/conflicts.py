@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ballerina_tui.claims.evidence import ENTITY, _Aligner, _Features
 from ballerina_tui.claims.model import Claim, Conflict, _UnionFind
+
+if TYPE_CHECKING:
+    from ballerina_tui.claims.pairs import Pairs
 
 # "might appear", "word on the street is", "rumoured": a claim made as a possibility.
 _HEDGE = re.compile(
@@ -105,10 +109,9 @@ def _same_subject(fa: _Features, fb: _Features) -> bool:
 def _find_conflicts(
     claims: list[Claim],
     aligner: _Aligner,
-    scored: dict[tuple[int, int], float],
+    pairs: Pairs,
     uf: _UnionFind,
     rep: list[int],
-    combined: dict[tuple[int, int], float] | None = None,
     scorer=None,
     mutual: float = 1.0,
     direct: set[tuple[int, int]] | frozenset = frozenset(),
@@ -119,29 +122,22 @@ def _find_conflicts(
       negates ("They don't fight", "not merely a cameo") the other asserts.
     - *Different number*: the same statement otherwise, with different numbers or dates.
     - *Different person*: the same statement otherwise, naming different people.
+
+    Only candidate pairs are looked at, and of those only the ones that could give one
+    (see :func:`_worth_a_look`).
     """
     features = aligner.features
     weights = aligner.weights
     names = aligner.names
     denials: list[tuple[int, int, str]] = []
     found: dict[tuple[int, int], str] = {}
-    combined = combined or {}
     quantity = {}
     role = {}
-
-    def related(a: int, b: int) -> bool:
-        """Linked, or about the same aspect: only these can contradict each other."""
-        if uf.find(a) == uf.find(b) or combined.get((a, b), 0.0) >= mutual:
-            return True
-        if scored.get((a, b), 0.0) >= aligner.NEGATION:
-            return True  # close enough in words to be about the same thing
-        return scorer is not None and bool(scorer.aspects[a] & scorer.aspects[b])
-
-    for a, b in sorted(set(scored) | set(combined)):
-        sim = scored.get((a, b), 0.0)
+    look = _worth_a_look(features, pairs, uf, scorer, aligner.NEGATION, mutual, direct)
+    for k in look.tolist():
+        a, b = int(pairs.a[k]), int(pairs.b[k])
+        sim = float(pairs.lexical[k]) if pairs.is_lexical[k] else 0.0
         fa, fb = features[a], features[b]
-        if not related(a, b):
-            continue
         # Linked: the engine linked these two directly (not merely through a group).
         linked = (a, b) in direct
         for i in (a, b):
@@ -239,6 +235,38 @@ def _find_conflicts(
             if claims[x].review != claims[y].review:
                 out.setdefault((min(x, y), max(x, y)), reason)
     return [Conflict(claims[a].id, claims[b].id, reason) for (a, b), reason in sorted(out.items())]
+
+
+def _worth_a_look(features, pairs: Pairs, uf: _UnionFind, scorer, negation, mutual, direct):
+    """Positions of the pairs that can contradict each other: related (linked, in one
+    group, close in words, or about one aspect) and either linked directly, one a denial
+    and the other not, or each about one person. The checks in :func:`_find_conflicts`
+    need one of these; most candidate pairs of a large folder have none."""
+    import numpy as np
+
+    n = len(features)
+    root = np.array([uf.find(i) for i in range(n)], dtype=np.int64)
+    a, b = pairs.a, pairs.b
+    related = (root[a] == root[b]) | (pairs.score >= mutual)
+    related |= pairs.is_lexical & (pairs.lexical >= negation)
+    if scorer is not None:
+        ids: dict[str, int] = {}
+        masks = np.array(
+            [sum(1 << ids.setdefault(x, len(ids)) for x in asp) for asp in scorer.aspects],
+            dtype=np.int64,
+        )
+        related |= (masks[a] & masks[b]) != 0
+    negated = np.array([f.negated for f in features], dtype=bool)
+    single = np.array([len(f.subject) == 1 for f in features], dtype=bool)
+    interesting = (negated[a] != negated[b]) & pairs.is_lexical & (pairs.lexical >= negation)
+    interesting |= single[a] & single[b]
+    if direct:
+        linked = np.array(sorted(direct), dtype=np.int64).reshape(-1, 2)
+        at = pairs.find_many(linked[:, 0], linked[:, 1])
+        mark = np.zeros(len(pairs), dtype=bool)
+        mark[at[at >= 0]] = True
+        interesting |= mark
+    return np.flatnonzero(related & interesting)
 
 
 def _quantity_clash(qa: dict[str, set[str]], qb: dict[str, set[str]], linked: bool) -> str:

@@ -340,13 +340,6 @@ class _Aligner:
                 df[t] = df.get(t, 0) + 1
         n = max(1, len(claims))
         self.df = df
-        # Character terms and hyphenated compounds are ours, not the index's: keep their
-        # holders directly.
-        self._own_holders: dict[str, list[int]] = {}
-        for i, f in enumerate(self.features):
-            for term in f.terms:
-                if term.startswith(ENTITY) or "-" in term:
-                    self._own_holders.setdefault(term, []).append(i)
         # Only a pair of words few claims share in that order is evidence ("box office"),
         # not a phrase one reviewer repeats ("the Ballerina movie").
         bigram_df: dict[str, int] = {}
@@ -411,110 +404,7 @@ class _Aligner:
             sim *= self.MISSING_NAME
         return sim
 
-    def candidate_pairs_in_memory(self, rep: list[int]) -> dict[tuple[int, int], float]:
-        """:meth:`candidate_pairs` without an index: posting lists built from the features."""
-        holders_of: dict[str, list[int]] = {}
-        for i in sorted(set(rep)):
-            for term in self.features[i].terms:
-                if self.df.get(term, 0) >= 2:
-                    holders_of.setdefault(term, []).append(i)
-        return self._pairs_from_holders(holders_of.items(), rep)
-
-    def candidate_pairs_from_claims(self, rep: list[int]) -> dict[tuple[int, int], float]:
-        """:meth:`candidate_pairs` with the posting lists read from the claims' own terms.
-
-        The same pairs and weights as reading the Whoosh index (every claim holds each of
-        its terms in the passage it lies in; ``tests/test_claims_scale.py`` compares the
-        two), without decoding a posting list per term: that was most of the candidates'
-        cost, mostly for common terms that are then skipped anyway.
-        """
-        holders_of: dict[str, list[int]] = {}
-        df = self.df
-        for i, f in enumerate(self.features):
-            for term in f.terms:
-                if df[term] >= 2:
-                    holders_of.setdefault(term, []).append(i)
-        return self._pairs_from_holders(holders_of.items(), rep)
-
     PER_CLAIM = 40  # lexical candidates kept per claim (the heaviest shared weight)
-
-    def _pairs_from_holders(self, items, rep: list[int]) -> dict[tuple[int, int], float]:
-        """Candidate pairs with their shared weight, claim by claim.
-
-        A term held by more than ``cap`` distinct claims carries little weight and would
-        make the work quadratic: it is skipped here (it still counts in each claim's total
-        weight). Each claim keeps its :attr:`PER_CLAIM` best partners, found by walking its
-        own terms' posting lists, so memory holds the postings and n x PER_CLAIM pairs,
-        never all pairs at once.
-        """
-        import heapq
-
-        reps = sorted(set(rep))
-        cap = max(12, int(len(reps) ** 0.5 * 2))
-        review_of: dict[int, str] = {}
-        multi: set[int] = set()
-        for i, claim in enumerate(self.claims):
-            r = rep[i]
-            if review_of.setdefault(r, claim.review) != claim.review:
-                multi.add(r)  # a word-for-word copy in several reviews
-        postings: dict[str, tuple[int, ...]] = {}
-        terms_of: dict[int, list[str]] = {}
-        for term, found in items:
-            holders = tuple(sorted({rep[i] for i in found}))
-            if len(holders) < 2 or len(holders) > cap:
-                continue
-            postings[term] = holders
-            for a in holders:
-                terms_of.setdefault(a, []).append(term)
-        shared: dict[tuple[int, int], float] = {}
-        weights = self.weights
-        for a, terms in terms_of.items():
-            acc: dict[int, float] = {}
-            ra = review_of[a]
-            for term in terms:
-                w = weights[term]
-                for b in postings[term]:
-                    if b != a and (review_of[b] != ra or a in multi or b in multi):
-                        acc[b] = acc.get(b, 0.0) + w
-            if len(acc) > self.PER_CLAIM:
-                best = heapq.nlargest(self.PER_CLAIM, acc.items(), key=lambda kv: kv[1])
-            else:
-                best = acc.items()
-            for b, w in best:
-                shared[(a, b) if a < b else (b, a)] = w
-        return shared
-
-    def candidate_pairs(
-        self, ix, passages_of: dict[int, list[int]], rep: list[int]
-    ) -> dict[tuple[int, int], float]:
-        """Pairs of distinct claims from different reviews that share a not-too-common term,
-        with the summed weight of the terms they share.
-
-        The posting lists come from the Whoosh index (passage documents); ``passages_of``
-        maps a passage docnum to the claims inside it. Word-for-word copies are compared
-        once, through their representative ``rep[i]``. A term held by more than ``cap``
-        distinct claims carries little weight and would make the pair count quadratic, so
-        it is skipped here (it still counts in each claim's total weight).
-        """
-        holders_of: list[tuple[str, list[int]]] = []
-        with ix.reader() as reader:
-            for term, count in self.df.items():
-                if count < 2:
-                    continue
-                if term in self._own_holders:
-                    holders = self._own_holders[term]
-                else:
-                    try:
-                        docs = reader.postings("text", term).all_ids()
-                    except Exception:  # noqa: BLE001 - term not in the index (e.g. cut passage)
-                        docs = []
-                    holders = []
-                    for doc in docs:
-                        holders.extend(
-                            i for i in passages_of.get(doc, ()) if term in self.features[i].terms
-                        )
-                holders_of.append((term, holders))
-        return self._pairs_from_holders(holders_of, rep)
 
 
 def _passage_map(ix, claims: list[Claim]) -> dict[int, list[int]]:

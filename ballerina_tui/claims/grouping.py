@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from ballerina_tui.claims.evidence import ENTITY
 from ballerina_tui.claims.model import Claim, _UnionFind
@@ -15,6 +16,9 @@ from ballerina_tui.claims.scoring import (
     strong_score,
 )
 from ballerina_tui.textutil import APOSTROPHES
+
+if TYPE_CHECKING:
+    from ballerina_tui.claims.pairs import Pairs
 
 GUARD_MEMBERS = 10  # members of each group checked against the other before a merge
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -80,6 +84,10 @@ class Scorer:
         self.pieces = {n: members for n, members in pieces.items() if len(members) > 1}
         self._function_words = FUNCTION_WORDS
         self._function: list[frozenset[str] | None] = [None] * len(claims)
+        # The candidate pairs and their scores, once :func:`link_claims` has them: the
+        # score of a candidate is read there rather than computed again.
+        self.table: Pairs | None = None
+        self._matrices = None
 
     def function(self, i: int) -> frozenset[str]:
         """The function words of claim ``i`` ("the", "by", "was", "after"), found when first
@@ -128,6 +136,13 @@ class Scorer:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        if self.table is not None and lexical is None and dense is None:
+            k = self.table.find(a, b)
+            if k >= 0:
+                return float(self.table.score[k])
+        return self._compute(a, b, key, lexical, dense)
+
+    def _compute(self, a: int, b: int, key, lexical: float | None, dense: float | None) -> float:
         f = self.aligner.features
         if lexical is None:
             lexical = self.aligner.similarity(a, b)
@@ -146,22 +161,62 @@ class Scorer:
             self._cache[key] = value
         return value
 
-    def score_many(self, pairs: list[tuple[int, int]], lexical: dict) -> dict:
-        """:meth:`score` of many pairs, the cosines computed in one vectorised pass."""
-        dense = [0.0] * len(pairs)
-        if self.vectors is not None and pairs:
-            import numpy as np
+    def score_pairs(self, a, b, lexical):
+        """:meth:`score` of the pairs ``(a[k], b[k])`` given their ``lexical`` similarity,
+        as one array: the cosines, shared names, numbers and aspects computed for all
+        pairs at once (see :mod:`.pairs`)."""
+        import numpy as np
 
-            left = np.fromiter((a for a, _b in pairs), dtype=np.int64, count=len(pairs))
-            right = np.fromiter((b for _a, b in pairs), dtype=np.int64, count=len(pairs))
-            dense = []
-            for lo in range(0, len(pairs), 8192):
-                va, vb = self.vectors[left[lo : lo + 8192]], self.vectors[right[lo : lo + 8192]]
-                dense.extend(np.einsum("ij,ij->i", va, vb).tolist())
-        return {
-            pair: self.score(*pair, lexical=lexical.get(pair), dense=cos)
-            for pair, cos in zip(pairs, dense, strict=True)
-        }
+        from ballerina_tui.claims.pairs import _incidence, rowwise
+
+        if self._matrices is None:
+            names, _ = _incidence(self.names)
+            numbers, _ = _incidence([f.numbers for f in self.aligner.features])
+            ids: dict[str, int] = {}
+            masks = np.array(
+                [sum(1 << ids.setdefault(x, len(ids)) for x in asp) for asp in self.aspects],
+                dtype=np.int64,
+            )
+            self._matrices = (names, numbers, masks)
+        names, numbers, masks = self._matrices
+        p = self.params
+        dense = np.zeros(len(a))
+        if self.vectors is not None:
+            step = 16_384  # two blocks of 16 MB of vectors at a time
+            for lo in range(0, len(a), step):
+                va, vb = self.vectors[a[lo : lo + step]], self.vectors[b[lo : lo + step]]
+                dense[lo : lo + step] = np.einsum("ij,ij->i", va, vb)
+        return (
+            np.minimum(lexical, 1.5)
+            + p.dense * np.maximum(0.0, dense - p.dense_floor)
+            + np.where((masks[a] & masks[b]) != 0, p.aspect, 0.0)
+            + p.name * np.minimum(rowwise(names, names, a, b), 3)
+            + p.number * np.minimum(rowwise(numbers, numbers, a, b), 3)
+        )
+
+    def scores(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """:meth:`score` of each of ``pairs``: candidates read from the table in one
+        look-up, the cosines of the others in one product, and those kept."""
+        keys = [(a, b) if a < b else (b, a) for a, b in pairs]
+        out: list[float | None] = [self._cache.get(key) for key in keys]
+        todo = [k for k, v in enumerate(out) if v is None]
+        if not todo:
+            return out  # type: ignore[return-value]
+        import numpy as np
+
+        xs = np.array([keys[k][0] for k in todo], dtype=np.int64)
+        ys = np.array([keys[k][1] for k in todo], dtype=np.int64)
+        found = self.table.find_many(xs, ys).tolist() if self.table is not None else []
+        dense = [None] * len(todo)
+        if self.vectors is not None:
+            dense = np.einsum("ij,ij->i", self.vectors[xs], self.vectors[ys]).tolist()
+        for n, k in enumerate(todo):
+            if found and found[n] >= 0:
+                out[k] = float(self.table.score[found[n]])
+            else:
+                a, b = keys[k]
+                out[k] = self._compute(a, b, keys[k], None, dense[n])
+        return out  # type: ignore[return-value]
 
     def strong(self, a: int, b: int) -> float:
         """The score that links a pair on its own (no mutual best match needed): the
@@ -248,7 +303,7 @@ def _coverage(
 
 def cluster(
     claims: list[Claim],
-    scored: dict[tuple[int, int], float],
+    pairs: Pairs,
     uf: _UnionFind,
     scorer: Scorer,
     p: Params,
@@ -263,16 +318,15 @@ def cluster(
     different reviews, up to :data:`GUARD_MEMBERS` each) scores ``p.floor`` on average:
     one loose resemblance cannot chain unrelated claims together.
     """
+    import numpy as np
+
     review = [c.review for c in claims]
-    count: dict[str, int] = {}
-    for r in review:
-        count[r] = count.get(r, 0) + 1
-    best: dict[tuple[int, str], tuple[float, int]] = {}
-    for (a, b), s in scored.items():
-        for x, y in ((a, b), (b, a)):
-            key = (x, review[y])
-            if s > best.get(key, (-1.0, -1))[0]:
-                best[key] = (s, y)
+    codes: dict[str, int] = {}
+    code_list = [codes.setdefault(r, len(codes)) for r in review]
+    code = np.array(code_list, dtype=np.int64)
+    count = np.bincount(code, minlength=len(codes))
+    qualifies = _mutual_best(pairs, code) & (pairs.score >= p.mutual)
+    qualifies &= (count[code[pairs.a]] >= p.alternatives) & (count[code[pairs.b]] >= p.alternatives)
     members: dict[int, list[int]] = {}
     for i in range(len(claims)):
         root = uf.find(i)
@@ -281,45 +335,65 @@ def cluster(
     lowest = p.floor
     linked: dict[tuple[int, int], float] = {}
     refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
-    # Best first; equal scores in the dict's order (a stable sort, reversed comparisons):
-    # the pairs alone are sorted, not millions of (pair, score) tuples made for it.
-    for a, b in sorted(scored, key=scored.__getitem__, reverse=True):
-        s = scored[(a, b)]
-        if s < lowest:
-            break
-        # Pairs already in one group, or between two groups already refused, are passed
-        # over before their evidence is weighed: the same outcome, without computing
-        # ``strong`` for each of them (most candidate pairs of a large corpus).
-        ga, gb = uf.find(a), uf.find(b)
-        if ga == gb:
-            continue
-        # The same comparison gives the same answer: a refusal is not computed again
-        # (two large groups can be joined by thousands of candidate pairs).
-        tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
-        if tried in refused:
-            continue
-        ra, rb = review[a], review[b]
-        mutual = best[(a, rb)][1] == b and best[(b, ra)][1] == a
-        enough = count[ra] >= p.alternatives and count[rb] >= p.alternatives
-        if not (mutual and enough and s >= p.mutual) and scorer.strong(a, b) < p.strong:
-            continue
-        if not _guard(members[ga], members[gb], review, scorer, p.floor):
-            refused.add(tried)
-            continue
-        uf.union(ga, gb)
-        root = uf.find(ga)
-        other = gb if root == ga else ga
-        members[root].extend(members.pop(other))  # in place: a growing group is not copied
-        linked[(a, b)] = s
+    # Best first; equal scores in the pairs' order (a stable sort).
+    order = np.argsort(-pairs.score, kind="stable")
+    above = int(np.searchsorted(-pairs.score[order], -lowest, side="right"))
+    step = 1 << 16
+    for lo in range(0, above, step):
+        ks = order[lo : min(above, lo + step)]
+        chunk = zip(
+            pairs.a[ks].tolist(),
+            pairs.b[ks].tolist(),
+            pairs.score[ks].tolist(),
+            qualifies[ks].tolist(),
+            strict=True,
+        )
+        for a, b, s, mutual in chunk:
+            # Pairs already in one group, or between two groups already refused, are
+            # passed over before their evidence is weighed: the same outcome, without
+            # computing ``strong`` for each of them (most candidate pairs of a large corpus).
+            ga, gb = uf.find(a), uf.find(b)
+            if ga == gb:
+                continue
+            # The same comparison gives the same answer: a refusal is not computed again
+            # (two large groups can be joined by thousands of candidate pairs).
+            tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
+            if tried in refused:
+                continue
+            if not mutual and scorer.strong(a, b) < p.strong:
+                continue
+            if not _guard(members[ga], members[gb], code_list, scorer, p.floor):
+                refused.add(tried)
+                continue
+            uf.union(ga, gb)
+            root = uf.find(ga)
+            other = gb if root == ga else ga
+            members[root].extend(members.pop(other))  # in place: a growing group is not copied
+            linked[(a, b)] = s
     return linked
 
 
-def _guard(xs: list[int], ys: list[int], review: list[str], scorer: Scorer, floor: float) -> bool:
+def _mutual_best(pairs: Pairs, code):
+    """Whether each pair is a mutual best match: ``b`` the best-scored candidate of ``a``
+    among the claims of ``b``'s review, and the reverse (ties: the earlier pair)."""
+    import numpy as np
+
+    m = len(pairs)
+    x = np.concatenate((pairs.a, pairs.b))
+    y = np.concatenate((pairs.b, pairs.a))
+    score = np.concatenate((pairs.score, pairs.score))
+    # Each pair is met as (a, b) and then (b, a), in the pairs' order.
+    position = np.concatenate((np.arange(m) * 2, np.arange(m) * 2 + 1))
+    order = np.lexsort((position, -score, code[y], x))
+    xs, rs = x[order], code[y][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (xs[1:] != xs[:-1]) | (rs[1:] != rs[:-1])
+    best = np.zeros(2 * m, dtype=bool)
+    best[order[first]] = True
+    return best[:m] & best[m:]
+
+
+def _guard(xs: list[int], ys: list[int], code: list[int], scorer: Scorer, floor: float) -> bool:
     """Average link: the mean score of the pairs across two groups must reach ``floor``."""
-    total = count = 0
-    for x in xs[:GUARD_MEMBERS]:
-        for y in ys[:GUARD_MEMBERS]:
-            if review[x] != review[y]:
-                total += scorer.score(x, y)
-                count += 1
-    return not count or total / count >= floor
+    cross = [(x, y) for x in xs[:GUARD_MEMBERS] for y in ys[:GUARD_MEMBERS] if code[x] != code[y]]
+    return not cross or sum(scorer.scores(cross)) / len(cross) >= floor

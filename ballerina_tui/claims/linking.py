@@ -121,7 +121,7 @@ def _analyze(corpus, index, progress, params, extra_key, cache) -> ClaimAnalysis
         index = ReviewIndex(corpus)
     # The index first: once it has looked at the folder, the people the reviews name are
     # read from beside it instead of being found again in every review.
-    ix = index.ensure(progress=progress)
+    index.ensure(progress=progress)
     key = None
     if cache and params is None:
         key = disk_cache.key_for(corpus, index.characters, extra_key)
@@ -134,15 +134,14 @@ def _analyze(corpus, index, progress, params, extra_key, cache) -> ClaimAnalysis
     claims = build_claims(corpus, index.characters, progress, mentions)
     total = len(corpus.reviews)
     state = link_claims(
-        claims, index.characters, params or PARAMS, ix=ix, progress=progress, mentions=mentions
+        claims, index.characters, params or PARAMS, progress=progress, mentions=mentions
     )
     conflicts = _find_conflicts(
         claims,
         state.aligner,
-        state.lexical,
+        state.pairs,
         state.uf,
         state.rep,
-        state.scored,
         state.scorer,
         (params or PARAMS).mutual,
         set(state.linked),
@@ -158,13 +157,12 @@ def _analyze(corpus, index, progress, params, extra_key, cache) -> ClaimAnalysis
 class LinkState:
     """What linking leaves behind: groups, per-pair evidence, nearest candidates."""
 
-    def __init__(self, aligner, scorer, uf, rep, lexical, near, linked, scored=None) -> None:
-        self.scored = scored or {}  # (a, b) -> combined score, every candidate pair
+    def __init__(self, aligner, scorer, uf, rep, pairs, near, linked) -> None:
         self.aligner = aligner
         self.scorer = scorer
         self.uf = uf
         self.rep = rep
-        self.lexical = lexical  # (a, b) -> lexical similarity, candidate pairs only
+        self.pairs = pairs  # every candidate pair, with its lexical similarity and score
         self.near = near  # claim index -> [(other index, score)], best first
         self.linked = linked  # (a, b) -> score of each link made
 
@@ -174,7 +172,6 @@ def link_claims(
     characters,
     params: Params,
     *,
-    ix=None,
     progress: ProgressFn | None = None,
     dense: bool = True,
     mentions: list | None = None,
@@ -195,24 +192,41 @@ def link_claims(
     if dense and claims:
         vectors = embed_claims([c.text for c in claims])
     scorer = Scorer(claims, aligner, vectors, params)
-    if ix is not None:
-        shared = aligner.candidate_pairs_from_claims(rep)
-    else:
-        shared = aligner.candidate_pairs_in_memory(rep)
-    lexical = {pair: aligner.similarity(*pair, weight) for pair, weight in shared.items()}
-    # Millions of pairs at 10,000 reviews whose claims are mostly distinct: each of these
-    # collections is let go as soon as the next one is made from it.
+    pairs = candidate_pairs(claims, aligner, scorer, rep, vectors)
+    scorer.table = pairs
+    near = nearest(pairs)
+    linked = cluster(claims, pairs, uf, scorer, params)
+    return LinkState(aligner, scorer, uf, rep, pairs, near, linked)
+
+
+def candidate_pairs(claims, aligner, scorer, rep: list[int], vectors):
+    """The pairs worth comparing, scored: claims sharing rare terms (each claim's
+    :attr:`_Aligner.PER_CLAIM` heaviest), and each claim's nearest by the dense signal."""
+    import numpy as np
+
+    from ballerina_tui.claims.pairs import ClaimMatrix, Pairs, lexical_candidates
+
+    matrix = ClaimMatrix(aligner.features, aligner.weights, aligner.df)
+    n = len(claims)
+    a, b, shared = lexical_candidates(matrix, [c.review for c in claims], rep, aligner.PER_CLAIM)
+    lexical = matrix.similarity(a, b, shared, params=aligner)
     del shared
-    pairs = set(lexical)
+    is_lexical = np.ones(len(a), dtype=bool)
     if vectors is not None:
-        pairs |= dense_candidates(claims, rep, vectors)
-    ordered = sorted(pairs)
-    del pairs
-    scored = scorer.score_many(ordered, lexical)
-    del ordered
-    near = nearest(claims, scored)
-    linked = cluster(claims, scored, uf, scorer, params)
-    return LinkState(aligner, scorer, uf, rep, lexical, near, linked, scored)
+        near = dense_candidates(claims, rep, vectors)
+        if near:
+            da, db = np.array(sorted(near), dtype=np.int64).T
+            keys = a * n + b
+            extra = ~np.isin(da * n + db, keys)
+            da, db = da[extra], db[extra]
+            a, b = np.concatenate((a, da)), np.concatenate((b, db))
+            # A pair only the dense signal found: its similarity over every shared term.
+            lexical = np.concatenate((lexical, matrix.similarity(da, db, params=aligner)))
+            is_lexical = np.concatenate((is_lexical, np.zeros(len(da), dtype=bool)))
+            order = np.argsort(a * n + b, kind="stable")
+            a, b, lexical, is_lexical = a[order], b[order], lexical[order], is_lexical[order]
+    score = scorer.score_pairs(a, b, lexical)
+    return Pairs(a, b, lexical, is_lexical, score, n)
 
 
 def _assemble(

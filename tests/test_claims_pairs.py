@@ -1,0 +1,156 @@
+"""The array path of the claim engine (``claims/pairs.py``) against the long way: every
+pair compared in plain Python with :meth:`_Aligner.similarity` and :meth:`Scorer.score`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ballerina_tui.claims.evidence import _Aligner
+from ballerina_tui.claims.grouping import Scorer
+from ballerina_tui.claims.linking import _normalised, build_claims
+from ballerina_tui.claims.model import _UnionFind
+from ballerina_tui.claims.pairs import ClaimMatrix, Pairs, lexical_candidates
+from ballerina_tui.claims.scoring import PARAMS
+from ballerina_tui.corpus import load_corpus
+from ballerina_tui.index import ReviewIndex
+
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "reviews"
+
+
+def _reps(claims) -> list[int]:
+    uf = _UnionFind(len(claims))
+    first: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        first.setdefault(_normalised(claim.text), i)
+        uf.union(first[_normalised(claim.text)], i)
+    return [uf.find(i) for i in range(len(claims))]
+
+
+@pytest.fixture(scope="module", params=["bundled", "with copies"])
+def engine(request, tmp_path_factory):
+    """Claims, aligner and representatives of the bundled reviews; "with copies" adds a
+    review that copies another's paragraphs word for word (under other headings)."""
+    base = tmp_path_factory.mktemp(request.param)
+    target = base / "reviews"
+    shutil.copytree(BUNDLED, target)
+    if request.param == "with copies":
+        source = sorted(target.glob("*.md"))[0]
+        text = source.read_text(encoding="utf-8").replace("\n## ", "\n## Also ")
+        (target / "zz-copy.md").write_text(text.replace("id: ", "id: copy-", 1), "utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BALLERINA_TUI_CACHE_DIR", str(base / "cache"))
+    corpus = load_corpus(target)
+    index = ReviewIndex(corpus)
+    index.ensure()
+    mentions: list = []
+    claims = build_claims(corpus, index.characters, None, mentions)
+    aligner = _Aligner(claims, index.characters, mentions)
+    rep = _reps(claims)
+    if request.param == "with copies":
+        assert len(set(rep)) < len(rep) - 20  # the copies are there
+    yield claims, aligner, rep
+    mp.undo()
+
+
+def _brute_force(claims, aligner, rep, cap_terms):
+    """Each representative's partners with the weight of the kept terms they share."""
+    holders: dict[str, set[int]] = {}
+    for i, f in enumerate(aligner.features):
+        for t in f.terms:
+            if aligner.df[t] >= 2:
+                holders.setdefault(t, set()).add(rep[i])
+    reps = sorted(set(rep))
+    cap = max(12, int(len(reps) ** 0.5 * 2))
+    kept = {t for t, h in holders.items() if 2 <= len(h) <= cap}
+    terms_of: dict[int, set[str]] = {}
+    review = {}
+    multi = set()
+    for i, c in enumerate(claims):
+        review.setdefault(rep[i], claims[rep[i]].review)
+        if c.review != claims[rep[i]].review:
+            multi.add(rep[i])
+        terms_of.setdefault(rep[i], set()).update(t for t in aligner.features[i].terms if t in kept)
+    out: dict[int, dict[int, float]] = {}
+    for a in reps:
+        for b in reps:
+            if a == b or (review[a] == review[b] and a not in multi and b not in multi):
+                continue
+            shared = terms_of[a] & terms_of[b]
+            if shared:
+                out.setdefault(a, {})[b] = sum(aligner.weights[t] for t in shared)
+    return out
+
+
+def test_lexical_candidates_are_each_claims_heaviest_partners(engine):
+    claims, aligner, rep = engine
+    per_claim = 12  # small, so that most claims have more partners than they keep
+    matrix = ClaimMatrix(aligner.features, aligner.weights, aligner.df)
+    a, b, weight = lexical_candidates(matrix, [c.review for c in claims], rep, per_claim)
+    truth = _brute_force(claims, aligner, rep, per_claim)
+    assert len(a) > 300
+    assert (a < b).all() and (np.diff(a * len(claims) + b) > 0).all()  # sorted, once each
+    got = {(x, y): w for x, y, w in zip(a.tolist(), b.tolist(), weight.tolist(), strict=True)}
+    threshold = {}
+    for x, partners in truth.items():
+        ranked = sorted(partners.values(), reverse=True)
+        threshold[x] = ranked[per_claim - 1] if len(ranked) > per_claim else -1.0
+    for (x, y), w in got.items():
+        assert w == pytest.approx(truth[x][y], abs=1e-9)
+        # kept by one of the two: among its ``per_claim`` heaviest
+        assert w >= min(threshold[x], threshold[y]) - 1e-9
+    for x, partners in truth.items():
+        for y, w in partners.items():
+            if w > threshold[x] + 1e-9:  # strictly among x's heaviest: must be there
+                assert (min(x, y), max(x, y)) in got
+
+
+def test_similarity_and_score_of_many_pairs_equal_one_at_a_time(engine):
+    claims, aligner, rep = engine
+    matrix = ClaimMatrix(aligner.features, aligner.weights, aligner.df)
+    rng = np.random.default_rng(7)
+    n = len(claims)
+    a = rng.integers(0, n, 3000)
+    b = rng.integers(0, n, 3000)
+    keep = a != b
+    # random pairs (most share nothing) and candidates (most share something)
+    ca, cb, _w = lexical_candidates(matrix, [c.review for c in claims], rep, 40)
+    a, b = np.concatenate((a[keep], ca)), np.concatenate((b[keep], cb))
+    sims = matrix.similarity(a, b, params=aligner)
+    expected = [aligner.similarity(x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+    assert np.allclose(sims, expected, atol=1e-12)
+    assert (sims > 0).sum() > 1000 and (sims == 0).sum() > 1000
+    vectors = rng.normal(size=(n, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    scorer = Scorer(claims, aligner, vectors, PARAMS)
+    scores = scorer.score_pairs(a, b, sims)
+    one_by_one = [
+        scorer.score(x, y, lexical=s)
+        for x, y, s in zip(a.tolist(), b.tolist(), sims.tolist(), strict=True)
+    ]
+    # (the cosines are float32 dot products, summed in another order one at a time)
+    assert np.allclose(scores, one_by_one, atol=1e-6)
+    assert len(set(np.round(scores, 3).tolist())) > 50
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=60), st.data())
+def test_pairs_find_what_they_hold(raw, data):
+    held = sorted({(min(x, y), max(x, y)) for x, y in raw if x != y})
+    a = np.array([x for x, _ in held], dtype=np.int64)
+    b = np.array([y for _, y in held], dtype=np.int64)
+    zeros = np.zeros(len(held))
+    pairs = Pairs(a, b, zeros, np.ones(len(held), dtype=bool), zeros, 41)
+    x = data.draw(st.integers(0, 40))
+    y = data.draw(st.integers(0, 40))
+    k = pairs.find(x, y)
+    assert (k >= 0) == ((min(x, y), max(x, y)) in held)
+    if k >= 0:
+        assert {int(a[k]), int(b[k])} == {x, y}
+    many = pairs.find_many(np.array([x, y], dtype=np.int64), np.array([y, x], dtype=np.int64))
+    assert many.tolist() == [k, k]
