@@ -20,6 +20,7 @@ import contextlib
 import os
 import shutil
 
+from ballerina_tui.children import Children, child_main, core_count, shares
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
 
@@ -27,7 +28,6 @@ from ballerina_tui.progress import report as report_progress
 # process costs more than it saves: about 0.3 s to import Whoosh and this package).
 PARALLEL_REVIEWS = 2000
 MAX_PROCESSES = 4
-_POLL = 0.1  # seconds between progress reports while the children finish
 
 
 def process_count(reviews: int, threshold: int | None = None) -> int:
@@ -35,22 +35,7 @@ def process_count(reviews: int, threshold: int | None = None) -> int:
     :data:`MAX_PROCESSES`, and one when the write is small."""
     if reviews < (PARALLEL_REVIEWS if threshold is None else threshold):
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES, reviews))
-
-
-def shares(items: list, parts: int) -> list[list]:
-    """``items`` cut into ``parts`` contiguous runs of (nearly) equal length, in order."""
-    size, extra = divmod(len(items), parts)
-    out, start = [], 0
-    for n in range(parts):
-        end = start + size + (1 if n < extra else 0)
-        out.append(items[start:end])
-        start = end
-    return out
+    return max(1, min(core_count(), MAX_PROCESSES, reviews))
 
 
 def index_share(folder: str, indexname: str, reviews: list) -> tuple[object, set[str]]:
@@ -90,95 +75,40 @@ def index_share(folder: str, indexname: str, reviews: list) -> tuple[object, set
 
 
 class ChildShares:
-    """The child processes writing all but the last share of a parallel build.
-
-    Each is ``python -m ballerina_tui.index_parallel IN OUT``: its share is handed over
-    as a pickle in a private temporary folder and its segment comes back the same way.
-    Plain processes rather than ``multiprocessing``: its "spawn" start re-runs the
-    caller's main module (any script without a ``__main__`` guard would start itself
-    again, and a pool whose workers fail to start waits forever), and forking the app,
-    which calls this from a worker thread, is unsafe."""
+    """The child processes writing all but the last share of a parallel build
+    (:class:`~ballerina_tui.children.Children`: ``python -m ballerina_tui.index_parallel
+    IN OUT``, a pickle each way)."""
 
     def __init__(self, folder: str, indexname: str, reviews: list, parts: int) -> None:
-        import pickle
-        import subprocess
-        import sys
-        import tempfile
-        from pathlib import Path
-
         self.folder = folder
         self.indexname = indexname
         runs = shares(reviews, parts)
         self.own = runs[-1]  # the caller's share: its segment comes last
-        self.tmp = Path(tempfile.mkdtemp(prefix="ballerina-index-"))  # mode 0700
-        package_parent = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (package_parent, env.get("PYTHONPATH", "")) if p
-        )
-        self.procs: list = []
-        self.outputs: list[Path] = []
         try:
-            for n, run in enumerate(runs[:-1]):
-                given, output = self.tmp / f"share{n}.in", self.tmp / f"share{n}.out"
-                with open(given, "wb") as f:
-                    pickle.dump((folder, indexname, run), f, protocol=pickle.HIGHEST_PROTOCOL)
-                errors = open(self.tmp / f"share{n}.err", "wb")  # noqa: SIM115 - kept for the child
-                with errors:
-                    proc = subprocess.Popen(
-                        [sys.executable, "-m", "ballerina_tui.index_parallel", given, output],
-                        stdin=subprocess.DEVNULL,
-                        stdout=subprocess.DEVNULL,
-                        stderr=errors,
-                        env=env,
-                    )
-                self.procs.append(proc)
-                self.outputs.append(output)
+            self.children = Children(
+                "ballerina_tui.index_parallel",
+                [(folder, indexname, run) for run in runs[:-1]],
+                prefix="ballerina-index-",
+            )
         except BaseException:
-            self.abandon()
+            remove_uncommitted(folder, indexname)
             raise
 
     def wait(self, progress: ProgressFn | None, done: int, total: int) -> tuple[list, set]:
         """The children's segments in share order and their words, once all are done;
         progress goes on being reported (and may cancel) meanwhile."""
-        import pickle
-        import subprocess
-
-        for proc in self.procs:
-            while True:
-                report_progress(progress, "index", done, total)
-                try:
-                    proc.wait(_POLL)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+        results = self.children.wait(
+            lambda: report_progress(progress, "index", done, total), "indexing process"
+        )
         segments, words = [], set()
-        for n, (proc, output) in enumerate(zip(self.procs, self.outputs, strict=True)):
-            if proc.returncode != 0 or not output.exists():
-                raise RuntimeError(f"indexing process {n + 1} failed: {self._last_error(n)}")
-            with open(output, "rb") as f:
-                segment, found = pickle.load(f)  # written by our own child, in our 0700 folder
+        for segment, found in results:
             segments.append(segment)
             words |= found
-        shutil.rmtree(self.tmp, ignore_errors=True)
         return segments, words
-
-    def _last_error(self, n: int) -> str:
-        try:
-            lines = (self.tmp / f"share{n}.err").read_text(errors="replace").strip().splitlines()
-        except OSError:
-            lines = []
-        return lines[-1] if lines else f"exit code {self.procs[n].returncode}"
 
     def abandon(self) -> None:
         """Stop the children at once and remove whatever they wrote."""
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.kill()
-        for proc in self.procs:
-            with contextlib.suppress(Exception):
-                proc.wait(5)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.children.abandon()
         remove_uncommitted(self.folder, self.indexname)
 
 
@@ -202,17 +132,7 @@ def remove_uncommitted(folder: str, indexname: str) -> None:
 def _main(argv: list[str]) -> int:
     """``python -m ballerina_tui.index_parallel IN OUT``: index the share pickled in IN,
     pickle (segment, words) to OUT."""
-    import pickle
-
-    given, output = argv
-    with open(given, "rb") as f:
-        folder, indexname, reviews = pickle.load(f)  # written by our parent, 0700 folder
-    result = index_share(folder, indexname, reviews)
-    partial = f"{output}.part"
-    with open(partial, "wb") as f:
-        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, output)
-    return 0
+    return child_main(argv, index_share)
 
 
 if __name__ == "__main__":

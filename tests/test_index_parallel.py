@@ -121,8 +121,8 @@ def test_cancelled_build_leaves_nothing_behind(bundled_copy, tmp_path, monkeypat
         index.ensure(progress=progress)
     assert [f for f in os.listdir(index.dir) if f.startswith("MAIN_") and f.endswith(".seg")] == []
     assert not any(f.startswith("MAIN.tmp") for f in os.listdir(index.dir))
-    assert made and not made[0].tmp.exists()  # the hand-over folder
-    assert all(proc.poll() is not None for proc in made[0].procs)  # no child left running
+    assert made and not made[0].children.tmp.exists()  # the hand-over folder
+    assert all(proc.poll() is not None for proc in made[0].children.procs)  # none left running
     # The next build works and is complete.
     index.reset()
     index.ensure()

@@ -148,7 +148,11 @@ def _may_negate(text: str) -> bool:
     return not text.isascii() or _NEGATION_HINT.search(text) is not None
 
 
-@dataclass
+_NONE: frozenset = frozenset()  # one shared empty set: most claims deny nobody, give no number
+_NO_WORDS: dict[str, str] = {}  # (never written to)
+
+
+@dataclass(slots=True)
 class _Features:
     terms: set[str]
     entities: set[str]
@@ -176,6 +180,146 @@ def _names_missing(have: _Features, other: _Features) -> bool:
     return False
 
 
+def claim_features(  # noqa: C901 - one pass
+    claims: list[Claim], characters, mentions_of: list | None = None
+) -> list[_Features]:
+    """What comparing needs of each claim, claim by claim: its terms (names as the people
+    they name), numbers, word pairs, subject, and what it denies. Each review's claims
+    depend only on that review's (the subject a pronoun stands for), so a folder's
+    reviews can be split between processes."""
+    from ballerina_tui.analysis import review_analyzer
+    from ballerina_tui.claims.terms import ClaimTerms, plain_tokens
+
+    stem = review_analyzer()
+    terms_of = ClaimTerms(FUNCTION_WORDS)  # the same stems as the claim analyzer, in one pass
+    features: list[_Features] = []
+    context: list[str] = []  # entities the current section is talking about
+    last: Claim | None = None
+    for n_claim, claim in enumerate(claims):
+        if last is None or (last.review, last.section) != (claim.review, claim.section):
+            context = []
+        # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
+        # not also as words.
+        masked = claim.text
+        actors: set[str] = set()
+        if mentions_of is not None:
+            mentions = mentions_of[n_claim]
+        else:
+            mentions = characters.mentions(claim.text)
+        for mention in mentions:
+            gap = " " * (mention.end - mention.start)
+            masked = masked[: mention.start] + gap + masked[mention.end :]
+            if mention.by_actor:
+                actors.add(mention.character)
+        tokens = terms_of(masked)
+        bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
+        own = list(claim.characters)
+        pronoun = _PRONOUN_SUBJECT.match(claim.text)
+        subject: frozenset[str] = frozenset()
+        if pronoun:
+            # "He meets Rooney" / "They don't team up": the pronoun stands for whoever
+            # the paragraph was just talking about.
+            word = pronoun.group(1).casefold()
+            entities = list(dict.fromkeys(context + own))
+            if word in ("they", "their", "them", "the two"):
+                subject = frozenset(context or own)
+            elif context:
+                subject = frozenset(context[:1])
+        else:
+            entities = own
+            # The subject is a character named near the start ("Keanu Reeves appears
+            # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
+            if own and mentions and word_count(claim.text[: mentions[0].start]) <= 6:
+                subject = frozenset((mentions[0].character,))
+        if entities:
+            context = entities
+        last = claim
+        negated_terms: set[str] = set()
+        negated_words: dict[str, str] = {}
+        negated = restrictive = False
+        denied_people: set[str] = set()
+        contrast_terms: set[str] = set()
+        offset = 0
+        # Only a piece with a negation word does anything below: the others are
+        # skipped before they are tokenised.
+        segments = (
+            re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text)
+            if _may_negate(claim.text)
+            else ()
+        )
+        for segment in segments:
+            seg_start, offset = offset, offset + len(segment)
+            if not _may_negate(segment):
+                continue
+            tokens_here = plain_tokens(segment)
+            words = [text for text, _s, _e in tokens_here]
+            for i, word in enumerate(words):
+                if word in NEGATIONS or word.endswith("n't"):
+                    before = _WORD.findall(claim.text[: seg_start + tokens_here[i][1]])
+                    if _CONDITIONAL & {w.casefold() for w in before}:
+                        # "if he had not been blacklisted": a counterfactual, no denial.
+                        continue
+                    negated = True
+                    if i == 0 and before:
+                        # "the beginning, not the end": a contrast; the word it is set
+                        # against says what the denial is about.
+                        contrast = [w for w in before if w.casefold() not in FUNCTION_WORDS]
+                        for w in contrast[-1:]:
+                            contrast_terms.update(t.text for t in stem(w))
+                    # "isn't a female John Wick": the people named just after a
+                    # negation are part of what is denied.
+                    window = tokens_here[i + 1 : i + 7]
+                    if window:
+                        lo = seg_start + window[0][1]
+                        hi = seg_start + window[-1][2]
+                        denied_people.update(m.character for m in mentions if lo <= m.start < hi)
+                    # What is negated is the first content word after the negation:
+                    # "not merely as a cameo" negates "cameo", "don't fight" "fight".
+                    followers = words[i + 1 : i + 6]
+                    for k, follower in enumerate(followers):
+                        if follower in _RESTRICTIVE:
+                            restrictive = True
+                        if follower in _NEGATION_SKIP or follower in _LIGHT_VERBS:
+                            continue
+                        if (
+                            k
+                            and followers[k - 1] in ("the", "a", "an")
+                            and follower.endswith("ed")
+                            and k + 1 < len(followers)
+                            and followers[k + 1] not in FUNCTION_WORDS
+                        ):
+                            continue  # "doesn't get the deserved credit": "credit"
+                        for t in stem(follower):
+                            negated_terms.add(t.text)
+                            negated_words.setdefault(t.text, follower)
+                        break
+        features.append(
+            _Features(
+                # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
+                terms=set(tokens)
+                | {ENTITY + e for e in entities}
+                | {f"{ENTITY}{a}~actor" for a in actors}
+                # "She's not just a copy of Wick" / "Rooney isn't John Wick in heels":
+                # denying someone is a term of its own, and a rare one.
+                | {f"{ENTITY}not:{p}" for p in denied_people},
+                entities=set(entities) or _NONE,
+                # (a letter is never a digit: most tokens are skipped at once)
+                numbers={t for t in tokens if not t.isalpha() and any(ch.isdigit() for ch in t)}
+                or _NONE,
+                bigrams=bigrams,
+                negated=negated,
+                negated_terms=negated_terms or _NONE,
+                subject=subject,
+                explicit=bool(subject) and not pronoun,
+                negated_words=negated_words or _NO_WORDS,
+                denied_people=denied_people or _NONE,
+                restrictive=restrictive,
+                contrast_terms=contrast_terms or _NONE,
+            )
+        )
+    return features
+
+
 class _Aligner:
     """Holds the per-claim features and term weights of one analysis."""
 
@@ -190,150 +334,27 @@ class _Aligner:
     BIGRAM = 1.0  # bonus per rare word pair shared in order
     MISSING_NAME = 0.5  # factor when one claim names a rare character the other lacks
 
-    def __init__(  # noqa: C901 - one pass
-        self, claims: list[Claim], characters, mentions_of: list | None = None
+    def __init__(
+        self,
+        claims: list[Claim],
+        characters,
+        mentions_of: list | None = None,
+        features: list[_Features] | None = None,
     ) -> None:
-        """``mentions_of``: each claim's ``characters.mentions(text)``, if already known."""
+        """``mentions_of``: each claim's ``characters.mentions(text)``, if already known;
+        ``features``: each claim's :func:`claim_features`, if already known (found in
+        other processes, :mod:`.parallel`)."""
         import math
 
-        from ballerina_tui.analysis import claim_analyzer, review_analyzer
-        from ballerina_tui.claims.terms import ClaimTerms, plain_tokens
+        from ballerina_tui.analysis import claim_analyzer
 
         self.claims = claims
         self.names = {c.id: c.name for c in characters}
         self.kinds = {c.id: c.kind for c in characters}
-        stem = review_analyzer()
-        content = claim_analyzer(FUNCTION_WORDS)
-        self.stem = content
-        terms_of = ClaimTerms(FUNCTION_WORDS)  # the same stems as ``content``, in one pass
-        self.features: list[_Features] = []
-        context: list[str] = []  # entities the current section is talking about
-        last: Claim | None = None
-        for n_claim, claim in enumerate(claims):
-            if last is None or (last.review, last.section) != (claim.review, claim.section):
-                context = []
-            # Names count once, as the character they name ("Keanu Reeves" = "John Wick"),
-            # not also as words.
-            masked = claim.text
-            actors: set[str] = set()
-            if mentions_of is not None:
-                mentions = mentions_of[n_claim]
-            else:
-                mentions = characters.mentions(claim.text)
-            for mention in mentions:
-                gap = " " * (mention.end - mention.start)
-                masked = masked[: mention.start] + gap + masked[mention.end :]
-                if mention.by_actor:
-                    actors.add(mention.character)
-            tokens = terms_of(masked)
-            bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
-            own = list(claim.characters)
-            pronoun = _PRONOUN_SUBJECT.match(claim.text)
-            subject: frozenset[str] = frozenset()
-            if pronoun:
-                # "He meets Rooney" / "They don't team up": the pronoun stands for whoever
-                # the paragraph was just talking about.
-                word = pronoun.group(1).casefold()
-                entities = list(dict.fromkeys(context + own))
-                if word in ("they", "their", "them", "the two"):
-                    subject = frozenset(context or own)
-                elif context:
-                    subject = frozenset(context[:1])
-            else:
-                entities = own
-                # The subject is a character named near the start ("Keanu Reeves appears
-                # …", "Rooney's fight scenes …"), not one mentioned in passing at the end.
-                if own and mentions and word_count(claim.text[: mentions[0].start]) <= 6:
-                    subject = frozenset((mentions[0].character,))
-            if entities:
-                context = entities
-            last = claim
-            negated_terms: set[str] = set()
-            negated_words: dict[str, str] = {}
-            negated = restrictive = False
-            denied_people: set[str] = set()
-            contrast_terms: set[str] = set()
-            offset = 0
-            # Only a piece with a negation word does anything below: the others are
-            # skipped before they are tokenised.
-            segments = (
-                re.split(r"([,;:()\u2014\u2013]|\s-\s|--)", claim.text)
-                if _may_negate(claim.text)
-                else ()
-            )
-            for segment in segments:
-                seg_start, offset = offset, offset + len(segment)
-                if not _may_negate(segment):
-                    continue
-                tokens_here = plain_tokens(segment)
-                words = [text for text, _s, _e in tokens_here]
-                for i, word in enumerate(words):
-                    if word in NEGATIONS or word.endswith("n't"):
-                        before = _WORD.findall(claim.text[: seg_start + tokens_here[i][1]])
-                        if _CONDITIONAL & {w.casefold() for w in before}:
-                            # "if he had not been blacklisted": a counterfactual, no denial.
-                            continue
-                        negated = True
-                        if i == 0 and before:
-                            # "the beginning, not the end": a contrast; the word it is set
-                            # against says what the denial is about.
-                            contrast = [w for w in before if w.casefold() not in FUNCTION_WORDS]
-                            for w in contrast[-1:]:
-                                contrast_terms.update(t.text for t in stem(w))
-                        # "isn't a female John Wick": the people named just after a
-                        # negation are part of what is denied.
-                        window = tokens_here[i + 1 : i + 7]
-                        if window:
-                            lo = seg_start + window[0][1]
-                            hi = seg_start + window[-1][2]
-                            denied_people.update(
-                                m.character for m in mentions if lo <= m.start < hi
-                            )
-                        # What is negated is the first content word after the negation:
-                        # "not merely as a cameo" negates "cameo", "don't fight" "fight".
-                        followers = words[i + 1 : i + 6]
-                        for k, follower in enumerate(followers):
-                            if follower in _RESTRICTIVE:
-                                restrictive = True
-                            if follower in _NEGATION_SKIP or follower in _LIGHT_VERBS:
-                                continue
-                            if (
-                                k
-                                and followers[k - 1] in ("the", "a", "an")
-                                and follower.endswith("ed")
-                                and k + 1 < len(followers)
-                                and followers[k + 1] not in FUNCTION_WORDS
-                            ):
-                                continue  # "doesn't get the deserved credit": "credit"
-                            for t in stem(follower):
-                                negated_terms.add(t.text)
-                                negated_words.setdefault(t.text, follower)
-                            break
-            self.features.append(
-                _Features(
-                    # An actor named ("Ana de Armas") is also a casting fact: a term of its own.
-                    terms=set(tokens)
-                    | {ENTITY + e for e in entities}
-                    | {f"{ENTITY}{a}~actor" for a in actors}
-                    # "She's not just a copy of Wick" / "Rooney isn't John Wick in heels":
-                    # denying someone is a term of its own, and a rare one.
-                    | {f"{ENTITY}not:{p}" for p in denied_people},
-                    entities=set(entities),
-                    # (a letter is never a digit: most tokens are skipped at once)
-                    numbers={
-                        t for t in tokens if not t.isalpha() and any(ch.isdigit() for ch in t)
-                    },
-                    bigrams=bigrams,
-                    negated=negated,
-                    negated_terms=negated_terms,
-                    subject=subject,
-                    explicit=bool(subject) and not pronoun,
-                    negated_words=negated_words,
-                    denied_people=denied_people,
-                    restrictive=restrictive,
-                    contrast_terms=contrast_terms,
-                )
-            )
+        self.stem = claim_analyzer(FUNCTION_WORDS)
+        if features is None:
+            features = claim_features(claims, characters, mentions_of)
+        self.features = features
         df: dict[str, int] = {}
         for f in self.features:
             for t in f.terms:
@@ -348,7 +369,7 @@ class _Aligner:
                 bigram_df[bigram] = bigram_df.get(bigram, 0) + 1
         rare_bigram = max(3, int(0.01 * n))
         for f in self.features:
-            f.bigrams = {b for b in f.bigrams if bigram_df[b] <= rare_bigram}
+            f.bigrams = {b for b in f.bigrams if bigram_df[b] <= rare_bigram} or _NONE
         self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
         for f in self.features:
             f.weight = sum(self.weights[t] for t in f.terms)
@@ -356,7 +377,7 @@ class _Aligner:
         for f in self.features:
             f.key_entities = {
                 t for t in f.terms if t.startswith(ENTITY) and self.weights[t] >= rare
-            }
+            } or _NONE
         # A negated word must be at least this rare (held by at most 5% of the claims) to
         # count as a contradicted predicate: "is", "film" never qualify.
         self.min_predicate_weight = math.log((n + 1) / max(2.0, 0.05 * n))

@@ -74,15 +74,18 @@ def analyze(
     params: Params | None = None,
     extra_key: str = "",
     cache: bool = True,
+    parallel_from: int | None = None,
 ) -> ClaimAnalysis:
     """Segment every review into claims, link them across reviews and flag conflicts.
 
     ``progress`` is called as ``progress("claims", done, total)`` and may raise
     :class:`~ballerina_tui.progress.Cancelled` to stop the analysis. The result is cached
     on disk (see :mod:`.cache`), keyed by the reviews, the characters, the engine version
-    and ``extra_key``; ``cache=False`` neither reads nor writes it."""
+    and ``extra_key``; ``cache=False`` neither reads nor writes it. From
+    ``parallel_from`` reviews on (default :data:`.parallel.PARALLEL_REVIEWS`), the
+    per-review work is shared between processes."""
     with paused_gc():
-        return _analyze(corpus, index, progress, params, extra_key, cache)
+        return _analyze(corpus, index, progress, params, extra_key, cache, parallel_from)
 
 
 _gc_lock = threading.Lock()
@@ -113,7 +116,9 @@ def paused_gc():
                 gc.enable()
 
 
-def _analyze(corpus, index, progress, params, extra_key, cache) -> ClaimAnalysis:
+def _analyze(
+    corpus, index, progress, params, extra_key, cache, parallel_from=None
+) -> ClaimAnalysis:
     from ballerina_tui.claims import cache as disk_cache
     from ballerina_tui.index import ReviewIndex
 
@@ -130,11 +135,14 @@ def _analyze(corpus, index, progress, params, extra_key, cache) -> ClaimAnalysis
             total = len(corpus.reviews)
             report_progress(progress, "claims", total, total)
             return cached
-    mentions: list = []
-    claims = build_claims(corpus, index.characters, progress, mentions)
+    from ballerina_tui.claims.parallel import per_review
+
+    claims, features, vectors = per_review(
+        corpus.reviews, index.characters, progress=progress, threshold=parallel_from
+    )
     total = len(corpus.reviews)
     state = link_claims(
-        claims, index.characters, params or PARAMS, progress=progress, mentions=mentions
+        claims, index.characters, params or PARAMS, features=features, vectors=vectors
     )
     conflicts = _find_conflicts(
         claims,
@@ -172,12 +180,16 @@ def link_claims(
     characters,
     params: Params,
     *,
-    progress: ProgressFn | None = None,
     dense: bool = True,
     mentions: list | None = None,
+    features: list | None = None,
+    vectors=None,
 ) -> LinkState:
-    """Features, candidates, scores and groups of ``claims`` (no conflicts)."""
-    aligner = _Aligner(claims, characters, mentions)
+    """Features, candidates, scores and groups of ``claims`` (no conflicts).
+
+    ``features`` and ``vectors``, when given, are the claims' own (see :mod:`.parallel`):
+    they are not computed again."""
+    aligner = _Aligner(claims, characters, mentions, features)
     uf = _UnionFind(len(claims))
     # Word-for-word the same claim (a review that copies another): same group at once.
     first_of: dict[str, int] = {}
@@ -188,8 +200,7 @@ def link_claims(
         else:
             first_of[key] = i
     rep = [uf.find(i) for i in range(len(claims))]
-    vectors = None
-    if dense and claims:
+    if vectors is None and dense and claims:
         vectors = embed_claims([c.text for c in claims])
     scorer = Scorer(claims, aligner, vectors, params)
     pairs = candidate_pairs(claims, aligner, scorer, rep, vectors)
