@@ -10,7 +10,6 @@ from ballerina_tui.claims.evidence import ENTITY
 from ballerina_tui.claims.model import Claim, _UnionFind
 from ballerina_tui.claims.scoring import (
     Params,
-    combine,
     proper_names,
     stemmed_aspects,
     strong_score,
@@ -18,6 +17,8 @@ from ballerina_tui.claims.scoring import (
 from ballerina_tui.textutil import APOSTROPHES
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ballerina_tui.claims.pairs import Pairs
 
 GUARD_MEMBERS = 10  # members of each group checked against the other before a merge
@@ -87,7 +88,11 @@ class Scorer:
         # The candidate pairs and their scores, once :func:`link_claims` has them: the
         # score of a candidate is read there rather than computed again.
         self.table: Pairs | None = None
+        self.matrix = None  # the claims' term matrix (:class:`.pairs.ClaimMatrix`), once made
         self._matrices = None
+        self._function_matrix = None
+        self._numbers_matrix = None
+        self.last_dense = None
 
     def function(self, i: int) -> frozenset[str]:
         """The function words of claim ``i`` ("the", "by", "was", "after"), found when first
@@ -143,19 +148,25 @@ class Scorer:
         return self._compute(a, b, key, lexical, dense)
 
     def _compute(self, a: int, b: int, key, lexical: float | None, dense: float | None) -> float:
-        f = self.aligner.features
+        """:func:`~.scoring.combine` of the pair's evidence, written out: the guard of a
+        large folder computes millions of these (most share fewer than two terms)."""
+        fa, fb = self.aligner.features[a], self.aligner.features[b]
         if lexical is None:
-            lexical = self.aligner.similarity(a, b)
+            if len(fa.terms & fb.terms) < self.aligner.MIN_SHARED:
+                lexical = 0.0
+            else:
+                lexical = self.aligner.similarity(a, b)
         if dense is None:
             dense = float(self.vectors[a] @ self.vectors[b]) if self.vectors is not None else 0.0
-        value = combine(
-            lexical,
-            0.0,
-            dense,
-            len(self.names[a] & self.names[b]),
-            len(f[a].numbers & f[b].numbers),
-            bool(self.aspects[a] & self.aspects[b]),
-            self.params,
+        p = self.params
+        names = len(self.names[a] & self.names[b])
+        numbers = len(fa.numbers & fb.numbers)
+        value = (
+            (lexical if lexical < 1.5 else 1.5)
+            + p.dense * (dense - p.dense_floor if dense > p.dense_floor else 0.0)
+            + (p.aspect if self.aspects[a] & self.aspects[b] else 0.0)
+            + p.name * (names if names < 3 else 3)
+            + p.number * (numbers if numbers < 3 else 3)
         )
         if len(self._cache) < 300_000:
             self._cache[key] = value
@@ -186,6 +197,7 @@ class Scorer:
             for lo in range(0, len(a), step):
                 va, vb = self.vectors[a[lo : lo + step]], self.vectors[b[lo : lo + step]]
                 dense[lo : lo + step] = np.einsum("ij,ij->i", va, vb)
+        self.last_dense = dense  # the cosines, for :func:`cluster` (see :meth:`may_be_strong`)
         return (
             np.minimum(lexical, 1.5)
             + p.dense * np.maximum(0.0, dense - p.dense_floor)
@@ -217,6 +229,45 @@ class Scorer:
                 a, b = keys[k]
                 out[k] = self._compute(a, b, keys[k], None, dense[n])
         return out  # type: ignore[return-value]
+
+    def may_be_strong(self, pairs: Pairs, at) -> np.ndarray:
+        """Whether each pair ``at`` could link on its own (:meth:`strong` ≥ ``strong``),
+        from its own evidence computed for all of them at once: :meth:`strong` is the
+        lowest of several scores, this the first, so a pair below it (with a margin for
+        the rounding :meth:`parts` does) is below :meth:`strong` too."""
+        import numpy as np
+
+        from ballerina_tui.claims.pairs import _incidence, rowwise
+
+        p = self.params
+        if self.matrix is None or pairs.dense is None:
+            return np.ones(len(at), dtype=bool)
+        if self._function_matrix is None:
+            self._function_matrix = _incidence([self.function(i) for i in range(len(self.claims))])[
+                0
+            ]
+            self._numbers_matrix = _incidence([f.numbers for f in self.aligner.features])[0]
+        words, numbers = self._function_matrix, self._numbers_matrix
+        counts, number_counts = np.diff(words.indptr), np.diff(numbers.indptr)
+        a, b = pairs.a[at], pairs.b[at]
+        shared = rowwise(self.matrix.weighted, self.matrix.binary, a, b)
+        both_n = rowwise(words, words, a, b)
+        both = both_n * _BOTH_WORD
+        wa = self.matrix.total[a] + both + (counts[a] - both_n) * _OWN_WORD
+        wb = self.matrix.total[b] + both + (counts[b] - both_n) * _OWN_WORD
+        small, large = np.minimum(wa, wb), np.maximum(wa, wb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coverage = (shared + both) / (
+                small**self.aligner.GAMMA * large ** (1 - self.aligner.GAMMA)
+            )
+        coverage = np.where(small > 0, coverage, 0.0)
+        apart = number_counts[a] + number_counts[b] - 2 * rowwise(numbers, numbers, a, b) > 0
+        own = (
+            coverage
+            + p.strong_dense * np.maximum(0.0, pairs.dense[at] - p.dense_floor)
+            - np.where(apart, p.numbers_apart, 0.0)
+        )
+        return own >= p.strong - 1e-3
 
     def strong(self, a: int, b: int) -> float:
         """The score that links a pair on its own (no mutual best match needed): the
@@ -333,6 +384,11 @@ def cluster(
         if root == i:
             members[root] = [i]
     lowest = p.floor
+    # Which of the pairs that do not link as mutual best matches could link on their own:
+    # the others are passed over without :meth:`Scorer.strong` (the same outcome).
+    maybe = np.zeros(len(pairs), dtype=bool)
+    look = np.flatnonzero((pairs.score >= lowest) & ~qualifies)
+    maybe[look] = scorer.may_be_strong(pairs, look)
     linked: dict[tuple[int, int], float] = {}
     refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     # Best first; equal scores in the pairs' order (a stable sort).
@@ -346,9 +402,10 @@ def cluster(
             pairs.b[ks].tolist(),
             pairs.score[ks].tolist(),
             qualifies[ks].tolist(),
+            maybe[ks].tolist(),
             strict=True,
         )
-        for a, b, s, mutual in chunk:
+        for a, b, s, mutual, may in chunk:
             # Pairs already in one group, or between two groups already refused, are
             # passed over before their evidence is weighed: the same outcome, without
             # computing ``strong`` for each of them (most candidate pairs of a large corpus).
@@ -360,7 +417,7 @@ def cluster(
             tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
             if tried in refused:
                 continue
-            if not mutual and scorer.strong(a, b) < p.strong:
+            if not mutual and (not may or scorer.strong(a, b) < p.strong):
                 continue
             if not _guard(members[ga], members[gb], code_list, scorer, p.floor):
                 refused.add(tried)

@@ -237,7 +237,10 @@ def candidate_pairs(claims, aligner, scorer, rep: list[int], vectors):
             order = np.argsort(a * n + b, kind="stable")
             a, b, lexical, is_lexical = a[order], b[order], lexical[order], is_lexical[order]
     score = scorer.score_pairs(a, b, lexical)
-    return Pairs(a, b, lexical, is_lexical, score, n)
+    scorer.matrix = matrix
+    dense = scorer.last_dense if vectors is not None else None
+    scorer.last_dense = None
+    return Pairs(a, b, lexical, is_lexical, score, n, dense)
 
 
 def _assemble(

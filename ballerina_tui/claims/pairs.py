@@ -139,6 +139,7 @@ class Pairs:
     is_lexical: np.ndarray
     score: np.ndarray
     n: int  # claims in the analysis (for the keys)
+    dense: np.ndarray | None = None  # the cosine of each pair, when there is a dense signal
 
     def __post_init__(self) -> None:
         self.keys = self.a * self.n + self.b
