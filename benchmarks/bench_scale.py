@@ -289,9 +289,9 @@ def first_frame(folder: Path, env: dict) -> dict | None:
         return None
 
 
-CLAIMS_TIMEOUT = 300
+CLAIMS_TIMEOUT = 600
 # The machine is shared: a claims run that would pass 1.5 GB is stopped at this much.
-CLAIMS_MEMORY = 3 * 1024**3
+CLAIMS_MEMORY = 6 * 1024**3
 
 
 def _limit_memory() -> None:

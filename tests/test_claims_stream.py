@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ballerina_tui.claims import analyze
 from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, _others
@@ -153,3 +155,31 @@ def test_a_claim_over_a_line_break_is_still_one_line(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "  + The heist runs for half an hour without a word of dialogue." in lines
     assert len([line for line in lines if line.startswith("  ")]) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(max_size=40),
+    section=st.text(max_size=10),
+    ids=st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=5, unique=True),
+    near=st.lists(
+        st.tuples(st.text(max_size=6), st.floats(allow_nan=True, allow_infinity=True)),
+        max_size=4,
+    ),
+    unique=st.booleans(),
+    start=st.integers(-5, 10**12),
+)
+def test_a_claim_written_out_equals_the_generic_encoder(text, section, ids, near, unique, start):
+    """The written-out claim text (``ClaimAnalysis._claim_text``) against the generic
+    encoder, for any text, ids, scores (NaN and infinities fall back) and lists."""
+    from ballerina_tui.claims.model import _claim_text, _SharedWithText
+
+    review = ids[0]
+    claim = Claim(f"{review}:1", review, text, section, start, start + len(text), group="g1")
+    claim.unique = unique
+    claim.contradicts = [f"{r}:2" for r in ids[2:]]
+    claim.shared_with = _others(ids, review) if not unique else []
+    analysis = ClaimAnalysis([], [claim], [ClaimGroup("g1", [claim.id], ids)], [])
+    analysis.near = {claim.id: near}
+    expected = _claim_text(analysis._claim_json(claim, shared_with=False), claim, _SharedWithText())
+    assert analysis._claim_text(claim, _SharedWithText()) == expected

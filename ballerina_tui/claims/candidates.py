@@ -73,15 +73,20 @@ def nearest(pairs: Pairs) -> dict[int, list]:
     first (equal scores: the later claim first), up to :data:`NEAR`."""
     import numpy as np
 
-    x = np.concatenate((pairs.a, pairs.b))
-    y = np.concatenate((pairs.b, pairs.a))
-    score = np.concatenate((pairs.score, pairs.score))
-    order = np.lexsort((-y, -score, x))
-    x, y, score = x[order], y[order], score[order]
+    m = len(pairs)
+    x = np.concatenate((pairs.a, pairs.b)).astype(np.int32)
+    y = np.concatenate((pairs.b, pairs.a)).astype(np.int32)
+    order = np.lexsort((-y, -np.concatenate((pairs.score, pairs.score)), x))
+    del y
+    x = x[order]
     starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
-    rank = np.arange(len(x)) - np.repeat(starts, np.diff(np.r_[starts, len(x)]))
-    keep = rank < NEAR
+    rank = np.arange(len(x), dtype=np.int64)
+    rank -= np.repeat(starts, np.diff(np.r_[starts, len(x)]))
+    keep = order[rank < NEAR]  # positions in the doubled list, best first per claim
+    del x, rank, order, starts
+    mine = np.where(keep < m, pairs.a[keep % m], pairs.b[keep % m])
+    other = np.where(keep < m, pairs.b[keep % m], pairs.a[keep % m])
     out: dict[int, list] = {}
-    for i, j, s in zip(x[keep].tolist(), y[keep].tolist(), score[keep].tolist(), strict=True):
+    for i, j, s in zip(mine.tolist(), other.tolist(), pairs.score[keep % m].tolist(), strict=True):
         out.setdefault(i, []).append((j, s))
     return out

@@ -193,6 +193,11 @@ def claim_features(  # noqa: C901 - one pass
     stem = review_analyzer()
     terms_of = ClaimTerms(FUNCTION_WORDS)  # the same stems as the claim analyzer, in one pass
     features: list[_Features] = []
+    seen_pairs: dict[str, str] = {}
+
+    def seen(pair: str) -> str:
+        return seen_pairs.setdefault(pair, pair)
+
     context: list[str] = []  # entities the current section is talking about
     last: Claim | None = None
     for n_claim, claim in enumerate(claims):
@@ -212,7 +217,9 @@ def claim_features(  # noqa: C901 - one pass
             if mention.by_actor:
                 actors.add(mention.character)
         tokens = terms_of(masked)
-        bigrams = {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)}
+        # One string per distinct word pair (most recur across claims): memory, and a
+        # smaller hand-over from a child process.
+        bigrams = {seen(f"{x} {y}") for x, y in zip(tokens, tokens[1:], strict=False)}
         own = list(claim.characters)
         pronoun = _PRONOUN_SUBJECT.match(claim.text)
         subject: frozenset[str] = frozenset()

@@ -230,6 +230,10 @@ class Scorer:
                 out[k] = self._compute(a, b, keys[k], None, dense[n])
         return out  # type: ignore[return-value]
 
+    def release(self) -> None:
+        """Drop the matrices made for comparing many pairs at once."""
+        self.matrix = self._matrices = self._function_matrix = self._numbers_matrix = None
+
     def may_be_strong(self, pairs: Pairs, at) -> np.ndarray:
         """Whether each pair ``at`` could link on its own (:meth:`strong` ≥ ``strong``),
         from its own evidence computed for all of them at once: :meth:`strong` is the
@@ -436,15 +440,19 @@ def _mutual_best(pairs: Pairs, code):
     import numpy as np
 
     m = len(pairs)
-    x = np.concatenate((pairs.a, pairs.b))
-    y = np.concatenate((pairs.b, pairs.a))
-    score = np.concatenate((pairs.score, pairs.score))
+    x = np.concatenate((pairs.a, pairs.b)).astype(np.int32)
+    review = np.concatenate((code[pairs.b], code[pairs.a])).astype(np.int32)
     # Each pair is met as (a, b) and then (b, a), in the pairs' order.
-    position = np.concatenate((np.arange(m) * 2, np.arange(m) * 2 + 1))
-    order = np.lexsort((position, -score, code[y], x))
-    xs, rs = x[order], code[y][order]
+    position = np.empty(2 * m, dtype=np.int64)
+    position[:m] = np.arange(m) * 2
+    position[m:] = position[:m] + 1
+    order = np.lexsort((position, -np.concatenate((pairs.score, pairs.score)), review, x))
+    del position
+    xs, rs = x[order], review[order]
+    del x, review
     first = np.ones(len(order), dtype=bool)
     first[1:] = (xs[1:] != xs[:-1]) | (rs[1:] != rs[:-1])
+    del xs, rs
     best = np.zeros(2 * m, dtype=bool)
     best[order[first]] = True
     return best[:m] & best[m:]

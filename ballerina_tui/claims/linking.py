@@ -154,8 +154,10 @@ def _analyze(
         (params or PARAMS).mutual,
         set(state.linked),
     )
+    state.release()
     analysis = _assemble(corpus, claims, state.uf, conflicts)
     analysis.attach(state.near, state.scorer, state.linked)
+    state.near = None
     report_progress(progress, "claims", total, total)
     if key is not None:
         disk_cache.store(key, analysis)
@@ -173,6 +175,12 @@ class LinkState:
         self.pairs = pairs  # every candidate pair, with its lexical similarity and score
         self.near = near  # claim index -> [(other index, score)], best first
         self.linked = linked  # (a, b) -> score of each link made
+
+    def release(self) -> None:
+        """Let go of what only linking and the conflict scan needed; the scorer keeps each
+        candidate's score (to explain any pair later) and its own evidence."""
+        self.pairs.lexical = self.pairs.is_lexical = self.pairs.dense = None
+        self.scorer.release()
 
 
 def link_claims(
