@@ -2,7 +2,7 @@
 reviews, with SQLite FTS5 over the same passages in the same run as the reference.
 
     python benchmarks/bench_scale.py [--sizes 300,1000,10000] [--no-claims] [--json]
-                                     [--keep DIR] [--source DIR] [--distinct]
+                                     [--keep DIR] [--source DIR] [--distinct | --mixed]
 
 Corpora are written like a fan's own folder of IMDb user reviews: front matter, no headings,
 a few paragraphs of recombined sentences taken from the real reviews in ``--source``
@@ -77,6 +77,29 @@ def seed_sentences(source: Path) -> list[str]:
     return sentences
 
 
+PARAPHRASE = Path("/work/shared/paraphrase")
+
+
+def pool_sentences(folder: Path = PARAPHRASE) -> list[str]:
+    """The sentences of MRPC train and STS-B train/dev (news, captions, forums): about
+    20,000 more distinct sentences, so that a 10,000-review corpus repeats each source
+    sentence a few times rather than sixty (``--mixed``). Read at run time, never copied
+    into the project."""
+    out: list[str] = []
+    mrpc = folder / "msr_paraphrase_train.txt"
+    if mrpc.is_file():
+        for line in mrpc.read_text(encoding="utf-8-sig").splitlines()[1:]:
+            fields = line.split("\t")
+            out.extend(fields[3:5])
+    for name in ("sts-train.csv", "sts-dev.csv"):
+        path = folder / name
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                fields = line.split("\t")
+                out.extend(fields[5:7])
+    return sorted({s.strip() for s in out if len(s.split()) >= 4})
+
+
 def _vocabulary(sentences: list[str]) -> list[str]:
     return sorted({w for s in sentences for w in re.findall(r"[a-z]{4,}", s)})
 
@@ -117,8 +140,11 @@ def generate(
         (folder / f"u{n:05d}.md").write_text(head + "\n\n".join(paragraphs) + "\n", "utf-8")
 
 
-def corpus_for(base: Path, size: int, sentences: list[str], distinct: bool = False) -> Path:
-    folder = base / (f"reviews-{size}-distinct" if distinct else f"reviews-{size}")
+def corpus_for(
+    base: Path, size: int, sentences: list[str], distinct: bool = False, suffix: str = ""
+) -> Path:
+    name = f"reviews-{size}-distinct" if distinct else f"reviews-{size}"
+    folder = base / (name + suffix)
     if not folder.is_dir() or len(list(folder.glob("*.md"))) != size:
         shutil.rmtree(folder, ignore_errors=True)
         generate(folder, size, sentences, distinct=distinct)
@@ -290,7 +316,8 @@ def first_frame(folder: Path, env: dict) -> dict | None:
 
 
 CLAIMS_TIMEOUT = 600
-# The machine is shared: a claims run that would pass 1.5 GB is stopped at this much.
+# The machine is shared: a claims run is stopped at this much address space (more than its
+# resident peak: numpy, scipy and the model map more than they touch).
 CLAIMS_MEMORY = 6 * 1024**3
 
 
@@ -335,11 +362,15 @@ def run(
     with_app: bool = True,
     keep_no_bytecode: bool = False,
     distinct: bool = False,
+    mixed: bool = False,
 ) -> dict:
     sentences = seed_sentences(source)
+    if mixed:
+        sentences = sentences + pool_sentences()
+        distinct = True
     report: dict = {"python": sys.version.split()[0], "sizes": {}}
     for size in sizes:
-        folder = corpus_for(base, size, sentences, distinct)
+        folder = corpus_for(base, size, sentences, distinct, "-mixed" if mixed else "")
         cache = base / f"cache-{size}"
         shutil.rmtree(cache, ignore_errors=True)
         env = {**os.environ, "BALLERINA_TUI_CACHE_DIR": str(cache)}
@@ -438,6 +469,11 @@ def main() -> None:
         action="store_true",
         help="swap about one word in four of each sentence: most claims said only once",
     )
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="--distinct over the film reviews' sentences and MRPC/STS-B's (about 24,000)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.keep:
@@ -450,6 +486,7 @@ def main() -> None:
             not args.no_app,
             args.no_bytecode,
             args.distinct,
+            args.mixed,
         )
     else:
         with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
@@ -461,6 +498,7 @@ def main() -> None:
                 not args.no_app,
                 args.no_bytecode,
                 args.distinct,
+                args.mixed,
             )
     if args.json:
         print(json.dumps(report, indent=2))

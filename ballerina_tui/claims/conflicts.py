@@ -259,7 +259,16 @@ def _worth_a_look(features, pairs: Pairs, uf: _UnionFind, scorer, negation, mutu
     negated = np.array([f.negated for f in features], dtype=bool)
     single = np.array([len(f.subject) == 1 for f in features], dtype=bool)
     interesting = (negated[a] != negated[b]) & pairs.is_lexical & (pairs.lexical >= negation)
-    interesting |= single[a] & single[b]
+    # "different people for the same thing" needs two groups, one person each, and three
+    # shared words (names aside: counting them too only keeps more pairs).
+    people = single[a] & single[b] & (root[a] != root[b])
+    matrix = getattr(scorer, "matrix", None)
+    if matrix is not None and people.any():
+        from ballerina_tui.claims.pairs import rowwise
+
+        at = np.flatnonzero(people)
+        people[at] = rowwise(matrix.binary, matrix.binary, a[at], b[at]) >= 3
+    interesting |= people
     if direct:
         linked = np.array(sorted(direct), dtype=np.int64).reshape(-1, 2)
         at = pairs.find_many(linked[:, 0], linked[:, 1])
