@@ -29,6 +29,14 @@ def core_count() -> int:
         return os.cpu_count() or 1
 
 
+def process_count(items: int, threshold: int, most: int) -> int:
+    """How many processes should share ``items`` pieces of work: one per usable core, at
+    most ``most``, and one below ``threshold`` (starting a process costs more there)."""
+    if items < threshold:
+        return 1
+    return max(1, min(core_count(), most, items))
+
+
 def shares(items: list, parts: int) -> list[list]:
     """``items`` cut into ``parts`` contiguous runs of (nearly) equal length, in order."""
     size, extra = divmod(len(items), parts)

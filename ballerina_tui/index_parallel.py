@@ -20,7 +20,8 @@ import contextlib
 import os
 import shutil
 
-from ballerina_tui.children import Children, child_main, core_count, shares
+from ballerina_tui import children
+from ballerina_tui.children import Children, child_main, shares
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
 
@@ -31,11 +32,9 @@ MAX_PROCESSES = 4
 
 
 def process_count(reviews: int, threshold: int | None = None) -> int:
-    """How many processes should index ``reviews`` reviews: one per usable core, at most
-    :data:`MAX_PROCESSES`, and one when the write is small."""
-    if reviews < (PARALLEL_REVIEWS if threshold is None else threshold):
-        return 1
-    return max(1, min(core_count(), MAX_PROCESSES, reviews))
+    """How many processes should index ``reviews`` reviews (:func:`.children.process_count`)."""
+    limit = PARALLEL_REVIEWS if threshold is None else threshold
+    return children.process_count(reviews, limit, MAX_PROCESSES)
 
 
 def index_share(folder: str, indexname: str, reviews: list) -> tuple[object, set[str]]:

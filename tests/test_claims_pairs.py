@@ -128,7 +128,7 @@ def test_similarity_and_score_of_many_pairs_equal_one_at_a_time(engine):
     vectors = rng.normal(size=(n, 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     scorer = Scorer(claims, aligner, vectors, PARAMS)
-    scores = scorer.score_pairs(a, b, sims)
+    scores, _cosines = scorer.score_pairs(a, b, sims)
     one_by_one = [
         scorer.score(x, y, lexical=s)
         for x, y, s in zip(a.tolist(), b.tolist(), sims.tolist(), strict=True)

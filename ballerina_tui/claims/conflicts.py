@@ -250,11 +250,7 @@ def _worth_a_look(features, pairs: Pairs, uf: _UnionFind, scorer, negation, mutu
     related = (root[a] == root[b]) | (pairs.score >= mutual)
     related |= pairs.is_lexical & (pairs.lexical >= negation)
     if scorer is not None:
-        ids: dict[str, int] = {}
-        masks = np.array(
-            [sum(1 << ids.setdefault(x, len(ids)) for x in asp) for asp in scorer.aspects],
-            dtype=np.int64,
-        )
+        masks = scorer.aspect_masks()
         related |= (masks[a] & masks[b]) != 0
     negated = np.array([f.negated for f in features], dtype=bool)
     single = np.array([len(f.subject) == 1 for f in features], dtype=bool)

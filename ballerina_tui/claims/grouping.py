@@ -10,6 +10,7 @@ from ballerina_tui.claims.evidence import ENTITY
 from ballerina_tui.claims.model import Claim, _UnionFind
 from ballerina_tui.claims.scoring import (
     Params,
+    combine,
     proper_names,
     stemmed_aspects,
     strong_score,
@@ -89,10 +90,9 @@ class Scorer:
         # score of a candidate is read there rather than computed again.
         self.table: Pairs | None = None
         self.matrix = None  # the claims' term matrix (:class:`.pairs.ClaimMatrix`), once made
-        self._matrices = None
+        self._matrices = None  # names and numbers as incidence matrices, once made
+        self._aspect_masks = None
         self._function_matrix = None
-        self._numbers_matrix = None
-        self.last_dense = None
 
     def function(self, i: int) -> frozenset[str]:
         """The function words of claim ``i`` ("the", "by", "was", "after"), found when first
@@ -148,8 +148,8 @@ class Scorer:
         return self._compute(a, b, key, lexical, dense)
 
     def _compute(self, a: int, b: int, key, lexical: float | None, dense: float | None) -> float:
-        """:func:`~.scoring.combine` of the pair's evidence, written out: the guard of a
-        large folder computes millions of these (most share fewer than two terms)."""
+        """:func:`~.scoring.combine` of the pair's evidence: the guard of a large folder
+        computes millions of these (most share fewer than two terms: no similarity)."""
         fa, fb = self.aligner.features[a], self.aligner.features[b]
         if lexical is None:
             if len(fa.terms & fb.terms) < self.aligner.MIN_SHARED:
@@ -158,38 +158,51 @@ class Scorer:
                 lexical = self.aligner.similarity(a, b)
         if dense is None:
             dense = float(self.vectors[a] @ self.vectors[b]) if self.vectors is not None else 0.0
-        p = self.params
-        names = len(self.names[a] & self.names[b])
-        numbers = len(fa.numbers & fb.numbers)
-        value = (
-            (lexical if lexical < 1.5 else 1.5)
-            + p.dense * (dense - p.dense_floor if dense > p.dense_floor else 0.0)
-            + (p.aspect if self.aspects[a] & self.aspects[b] else 0.0)
-            + p.name * (names if names < 3 else 3)
-            + p.number * (numbers if numbers < 3 else 3)
+        value = combine(
+            lexical,
+            0.0,
+            dense,
+            len(self.names[a] & self.names[b]),
+            len(fa.numbers & fb.numbers),
+            bool(self.aspects[a] & self.aspects[b]),
+            self.params,
         )
         if len(self._cache) < 300_000:
             self._cache[key] = value
         return value
 
-    def score_pairs(self, a, b, lexical):
-        """:meth:`score` of the pairs ``(a[k], b[k])`` given their ``lexical`` similarity,
-        as one array: the cosines, shared names, numbers and aspects computed for all
-        pairs at once (see :mod:`.pairs`)."""
-        import numpy as np
-
-        from ballerina_tui.claims.pairs import _incidence, rowwise
+    def _names_numbers(self):
+        """Each claim's rare names and its numbers as incidence matrices (made once)."""
+        from ballerina_tui.claims.pairs import _incidence
 
         if self._matrices is None:
             names, _ = _incidence(self.names)
             numbers, _ = _incidence([f.numbers for f in self.aligner.features])
+            self._matrices = (names, numbers)
+        return self._matrices
+
+    def aspect_masks(self):
+        """Each claim's aspects as the bits of one integer (an array, made once)."""
+        import numpy as np
+
+        if self._aspect_masks is None:
             ids: dict[str, int] = {}
-            masks = np.array(
+            self._aspect_masks = np.array(
                 [sum(1 << ids.setdefault(x, len(ids)) for x in asp) for asp in self.aspects],
                 dtype=np.int64,
             )
-            self._matrices = (names, numbers, masks)
-        names, numbers, masks = self._matrices
+        return self._aspect_masks
+
+    def score_pairs(self, a, b, lexical):
+        """:meth:`score` of the pairs ``(a[k], b[k])`` given their ``lexical`` similarity,
+        and their cosines, as two arrays: the cosines, shared names, numbers and aspects
+        computed for all pairs at once (see :mod:`.pairs`)."""
+        import numpy as np
+
+        from ballerina_tui.claims.pairs import rowwise
+
+        names, numbers = self._names_numbers()
+        masks = self.aspect_masks()
         p = self.params
         dense = np.zeros(len(a))
         if self.vectors is not None:
@@ -197,14 +210,14 @@ class Scorer:
             for lo in range(0, len(a), step):
                 va, vb = self.vectors[a[lo : lo + step]], self.vectors[b[lo : lo + step]]
                 dense[lo : lo + step] = np.einsum("ij,ij->i", va, vb)
-        self.last_dense = dense  # the cosines, for :func:`cluster` (see :meth:`may_be_strong`)
-        return (
+        score = (
             np.minimum(lexical, 1.5)
             + p.dense * np.maximum(0.0, dense - p.dense_floor)
             + np.where((masks[a] & masks[b]) != 0, p.aspect, 0.0)
             + p.name * np.minimum(rowwise(names, names, a, b), 3)
             + p.number * np.minimum(rowwise(numbers, numbers, a, b), 3)
         )
+        return score, dense
 
     def scores(self, pairs: list[tuple[int, int]]) -> list[float]:
         """:meth:`score` of each of ``pairs``: candidates read from the table in one
@@ -232,7 +245,7 @@ class Scorer:
 
     def release(self) -> None:
         """Drop the matrices made for comparing many pairs at once."""
-        self.matrix = self._matrices = self._function_matrix = self._numbers_matrix = None
+        self.matrix = self._matrices = self._function_matrix = None
 
     def may_be_strong(self, pairs: Pairs, at) -> np.ndarray:
         """Whether each pair ``at`` could link on its own (:meth:`strong` ≥ ``strong``),
@@ -247,11 +260,9 @@ class Scorer:
         if self.matrix is None or pairs.dense is None:
             return np.ones(len(at), dtype=bool)
         if self._function_matrix is None:
-            self._function_matrix = _incidence([self.function(i) for i in range(len(self.claims))])[
-                0
-            ]
-            self._numbers_matrix = _incidence([f.numbers for f in self.aligner.features])[0]
-        words, numbers = self._function_matrix, self._numbers_matrix
+            functions = [self.function(i) for i in range(len(self.claims))]
+            self._function_matrix = _incidence(functions)[0]
+        words, numbers = self._function_matrix, self._names_numbers()[1]
         counts, number_counts = np.diff(words.indptr), np.diff(numbers.indptr)
         a, b = pairs.a[at], pairs.b[at]
         shared = rowwise(self.matrix.weighted, self.matrix.binary, a, b)

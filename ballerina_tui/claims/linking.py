@@ -244,11 +244,9 @@ def candidate_pairs(claims, aligner, scorer, rep: list[int], vectors):
             is_lexical = np.concatenate((is_lexical, np.zeros(len(da), dtype=bool)))
             order = np.argsort(a * n + b, kind="stable")
             a, b, lexical, is_lexical = a[order], b[order], lexical[order], is_lexical[order]
-    score = scorer.score_pairs(a, b, lexical)
+    score, dense = scorer.score_pairs(a, b, lexical)
     scorer.matrix = matrix
-    dense = scorer.last_dense if vectors is not None else None
-    scorer.last_dense = None
-    return Pairs(a, b, lexical, is_lexical, score, n, dense)
+    return Pairs(a, b, lexical, is_lexical, score, n, dense if vectors is not None else None)
 
 
 def _assemble(

@@ -158,14 +158,10 @@ class Pairs:
         """:meth:`find` of many pairs at once."""
         a, b = np.minimum(xs, ys), np.maximum(xs, ys)
         keys = a * self.n + b
-        k = np.searchsorted(self.keys, keys)
-        k = np.minimum(k, max(0, len(self.keys) - 1))
-        hit = (
-            (len(self.keys) > 0) & (self.keys[k] == keys)
-            if len(self.keys)
-            else np.zeros(len(keys), dtype=bool)
-        )
-        return np.where(hit, k, -1)
+        if not len(self.keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        k = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[k] == keys, k, -1)
 
 
 def lexical_candidates(

@@ -10,7 +10,8 @@ order. The claims, features and vectors are those of one process (tested).
 
 from __future__ import annotations
 
-from ballerina_tui.children import Children, child_main, core_count, shares, tell
+from ballerina_tui import children
+from ballerina_tui.children import Children, child_main, shares, tell
 from ballerina_tui.progress import ProgressFn
 from ballerina_tui.progress import report as report_progress
 
@@ -27,9 +28,8 @@ class _Reviews:
 
 
 def process_count(reviews: int, threshold: int | None = None) -> int:
-    if reviews < (PARALLEL_REVIEWS if threshold is None else threshold):
-        return 1
-    return max(1, min(core_count(), MAX_PROCESSES, reviews))
+    limit = PARALLEL_REVIEWS if threshold is None else threshold
+    return children.process_count(reviews, limit, MAX_PROCESSES)
 
 
 def share_work(reviews: list, characters, dense: bool, progress: ProgressFn | None = None):
@@ -77,7 +77,7 @@ def per_review(
     import numpy as np
 
     runs = shares(reviews, parts)
-    children = Children(
+    helpers = Children(
         "ballerina_tui.claims.parallel",
         [(run, characters, dense) for run in runs[:-1]],
         prefix="ballerina-claims-",
@@ -86,15 +86,15 @@ def per_review(
         others = total - len(runs[-1])
 
         def own(stage, done, _total):
-            report_progress(progress, stage, min(others, children.done()) + done, total)
+            report_progress(progress, stage, min(others, helpers.done()) + done, total)
 
         last = share_work(runs[-1], characters, dense, own)
-        results = children.wait(
-            lambda: report_progress(progress, "claims", children.done() + len(runs[-1]), total),
+        results = helpers.wait(
+            lambda: report_progress(progress, "claims", helpers.done() + len(runs[-1]), total),
             "claim process",
         )
     except BaseException:
-        children.abandon()
+        helpers.abandon()
         raise
     report_progress(progress, "claims", total, total)
     results.append(last)
