@@ -154,3 +154,26 @@ def test_pairs_find_what_they_hold(raw, data):
         assert {int(a[k]), int(b[k])} == {x, y}
     many = pairs.find_many(np.array([x, y], dtype=np.int64), np.array([y, x], dtype=np.int64))
     assert many.tolist() == [k, k]
+
+
+def test_the_vectorised_bound_never_drops_a_pair_that_links_on_its_own(engine):
+    """``may_be_strong`` lets ``cluster`` skip ``strong()``: it must hold for every pair
+    whose ``strong()`` reaches the threshold (and skip most of the others)."""
+    from ballerina_tui.characters import CharacterSet
+    from ballerina_tui.claims.linking import link_claims
+
+    claims, aligner, _rep = engine
+    state = link_claims(claims, CharacterSet(), PARAMS, features=aligner.features)
+    pairs, scorer = state.pairs, state.scorer
+    assert pairs.dense is not None
+    everything = np.arange(len(pairs))
+    maybe = scorer.may_be_strong(pairs, everything)
+    strong = np.array(
+        [
+            scorer.strong(a, b) >= PARAMS.strong
+            for a, b in zip(pairs.a.tolist(), pairs.b.tolist(), strict=True)
+        ]
+    )
+    assert strong.sum() > 20
+    assert not (strong & ~maybe).any()
+    assert maybe.sum() < len(pairs) / 2
