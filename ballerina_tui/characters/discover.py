@@ -153,6 +153,96 @@ def _same_spelling(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return differ == 1
 
 
+def _near_forms(word: str) -> set[str]:
+    """The word and the word less any one letter: two words one edit apart (one letter
+    changed, added or dropped) always share one of these (a deletion neighbourhood)."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_letter_apart(keys: list[str], tokens: dict[str, tuple[str, ...]]):
+    """``(key, into)`` for each key (in ``keys`` order) that has an earlier key spelled
+    one letter apart (:func:`_same_spelling`); ``into`` is the first such key.
+
+    The keys are looked up by what they would share with such a key (every other word,
+    and one :func:`_near_forms` of the differing word), not compared all against all."""
+    rank = {k: n for n, k in enumerate(keys)}
+    holders: dict[tuple, list[int]] = defaultdict(list)
+    for n, k in enumerate(keys):
+        words = tokens[k]
+        for p, word in enumerate(words):
+            if len(word) >= 4:  # the other key's word has five letters or more
+                rest = words[:p] + words[p + 1 :]
+                for form in _near_forms(word):
+                    holders[(len(words), p, rest, form)].append(n)
+    for k in keys:
+        words, own = tokens[k], rank[k]
+        earlier: set[int] = set()
+        for p, word in enumerate(words):
+            if len(word) >= 5:
+                rest = words[:p] + words[p + 1 :]
+                for form in _near_forms(word):
+                    earlier.update(
+                        n for n in holders.get((len(words), p, rest, form), ()) if n < own
+                    )
+        for n in sorted(earlier):
+            if _same_spelling(words, tokens[keys[n]]):
+                yield k, keys[n]
+                break
+
+
+class _Within:
+    """Which of some names hold a given string (``"bruno"`` in ``"bruno anthony"``):
+    one search through all of them joined, not one test per name."""
+
+    def __init__(self, names: dict[str, str]) -> None:  # name -> the text searched
+        self.names = list(names)
+        self.starts: list[int] = []
+        at = 0
+        for text in names.values():
+            self.starts.append(at)
+            at += len(text) + 1
+        self.text = "\n".join(names.values())
+
+    def holding(self, part: str) -> set[str]:
+        from bisect import bisect_right
+
+        found: set[str] = set()
+        at = self.text.find(part)
+        while at >= 0:
+            found.add(self.names[bisect_right(self.starts, at) - 1])
+            at = self.text.find(part, at + 1)
+        return found
+
+
+class _Words:
+    """A set of words, looked up by prefix and by one edit (:func:`_edit1`)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.sorted = sorted(words)
+        self.near: dict[str, list[str]] = defaultdict(list)
+        for word in self.sorted:
+            for form in _near_forms(word):
+                self.near[form].append(word)
+
+    def starting(self, prefix: str) -> list[str]:
+        from bisect import bisect_left
+
+        out = []
+        for word in self.sorted[bisect_left(self.sorted, prefix) :]:
+            if not word.startswith(prefix):
+                break
+            out.append(word)
+        return out
+
+    def one_letter_from(self, word: str) -> set[str]:
+        return {
+            other
+            for form in _near_forms(word)
+            for other in self.near.get(form, ())
+            if _edit1(other, word)
+        }
+
+
 class _Discovery:
     def __init__(self, documents: list[tuple[str, str]]) -> None:
         self.documents = documents
@@ -242,11 +332,8 @@ class _Discovery:
         keys = sorted(self.entities, key=lambda k: (-self.entities[k].count, k))
         tokens = {k: tuple(k.split()) for k in keys}
         # Spellings one letter apart, fewer mentions into more.
-        for i, a in enumerate(keys):
-            for b in keys[:i]:
-                if _same_spelling(tokens[a], tokens[b]):
-                    self._merge(a, b)
-                    break
+        for k, into in _one_letter_apart(keys, tokens):
+            self._merge(k, into)
         # One head with several epithets: "César le Milanais", "Cesar the Milanese".
         heads: dict[str, list[str]] = defaultdict(list)
         for k in keys:
@@ -257,15 +344,14 @@ class _Discovery:
                 self._merge(k, group[0])
         full = [k for k in keys if len(tokens[k]) > 1 and not self.entities[k].merged_into]
         # Two full names where one is the other with more words ("Bruno" "Bruno Anthony").
+        within = _Within({k: " ".join(tokens[k]) for k in full})
         for k in full:
             if self.entities[k].merged_into:
                 continue
             longer = {
                 self._find(o)
-                for o in full
-                if o != k
-                and len(tokens[o]) > len(tokens[k])
-                and " ".join(tokens[k]) in " ".join(tokens[o])
+                for o in within.holding(" ".join(tokens[k]))
+                if o != k and len(tokens[o]) > len(tokens[k])
             }
             if len(longer) == 1:
                 self._merge(k, next(iter(longer)))
@@ -277,6 +363,7 @@ class _Discovery:
                     owners[tok].add(self._find(k))
                     if "'" in tok:  # "Malley" of "O'Malley"
                         owners[tok.split("'")[-1]].add(self._find(k))
+        owner_words = _Words(owners)
         owned: dict[str, set[str]] = {}
         for k in keys:
             if len(tokens[k]) != 1 or self.entities[k].merged_into:
@@ -285,12 +372,12 @@ class _Discovery:
             found = owners.get(tok, set())
             if not found:
                 if len(tok) >= 4:
-                    found = {o for t, os in owners.items() if t.startswith(tok) for o in os}
+                    found = {o for t in owner_words.starting(tok) for o in owners[t]}
                     found |= {
                         o
-                        for t, os in owners.items()
-                        if len(t) >= 5 and t[0] == tok[0] and _edit1(t, tok)
-                        for o in os
+                        for t in owner_words.one_letter_from(tok)
+                        if len(t) >= 5 and t[0] == tok[0]
+                        for o in owners[t]
                     }
             found = {self._find(o) for o in found}
             if len(found) > 1:
