@@ -177,3 +177,60 @@ def test_the_vectorised_bound_never_drops_a_pair_that_links_on_its_own(engine):
     assert strong.sum() > 20
     assert not (strong & ~maybe).any()
     assert maybe.sum() < len(pairs) / 2
+
+
+def test_pair_scores_equal_score_one_at_a_time(engine):
+    """What the guard reads in bulk (:meth:`Scorer.pair_scores`): the table's score for
+    candidates, a computed one for the others, as :meth:`Scorer.score` gives each."""
+    from ballerina_tui.characters import CharacterSet
+    from ballerina_tui.claims.linking import link_claims
+
+    claims, aligner, _rep = engine
+    state = link_claims(claims, CharacterSet(), PARAMS, features=aligner.features)
+    scorer, pairs = state.scorer, state.pairs
+    rng = np.random.default_rng(11)
+    n = len(claims)
+    xs, ys = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    keep = xs != ys
+    # random pairs, candidates both ways round, and repeats
+    xs = np.concatenate((xs[keep], pairs.a[:500], pairs.b[:500], xs[:50]))
+    ys = np.concatenate((ys[keep], pairs.b[:500], pairs.a[:500], ys[:50]))
+    got = scorer.pair_scores(xs, ys)
+    fresh = Scorer(claims, scorer.aligner, scorer.vectors, PARAMS)
+    fresh.table = pairs
+    expected = [fresh.score(x, y) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
+    assert np.allclose(got, expected, atol=1e-6)
+    assert (pairs.find_many(xs, ys) < 0).sum() > 1000  # most were computed, not read
+    assert len(set(np.round(got, 3).tolist())) > 50
+
+
+def test_verdicts_ahead_are_the_guards_verdicts(engine):
+    """The guard's verdicts computed a chunk at a time (``_verdicts_ahead``) are those of
+    ``_guard`` on the same groups: on groups of every size, on both sides of the floor."""
+    from ballerina_tui.characters import CharacterSet
+    from ballerina_tui.claims.grouping import GUARD_MEMBERS, _guard, _verdicts_ahead
+    from ballerina_tui.claims.linking import link_claims
+
+    claims, aligner, _rep = engine
+    state = link_claims(claims, CharacterSet(), PARAMS, features=aligner.features)
+    uf, scorer, pairs = state.uf, state.scorer, state.pairs
+    members: dict[int, list[int]] = {}
+    for i in range(len(claims)):
+        members.setdefault(uf.find(i), []).append(i)
+    codes: dict[str, int] = {}
+    code_list = [codes.setdefault(c.review, len(codes)) for c in claims]
+    code = np.array(code_list)
+    chunk = [
+        (a, b, 0.0, True, False) for a, b in zip(pairs.a.tolist(), pairs.b.tolist(), strict=True)
+    ]
+    outcomes = []
+    for floor in (0.05, PARAMS.floor, 0.6):
+        verdicts = _verdicts_ahead(chunk, uf, members, set(), code, scorer, floor)
+        assert len(verdicts) > 100
+        sizes = set()
+        for (ga, gb), passes in verdicts.items():
+            assert passes == _guard(members[ga], members[gb], code_list, scorer, floor)
+            sizes.add(min(len(members[ga]), len(members[gb]), GUARD_MEMBERS))
+        assert len(sizes) > 1
+        outcomes.append(sum(verdicts.values()))
+    assert outcomes[0] > outcomes[1] > outcomes[2]  # passes and refusals at each side

@@ -243,6 +243,30 @@ class Scorer:
                 out[k] = self._compute(a, b, keys[k], None, dense[n])
         return out  # type: ignore[return-value]
 
+    def pair_scores(self, xs, ys):
+        """:meth:`score` of the pairs ``(xs[k], ys[k])`` (arrays), all at once: the
+        candidates' read from the table, the others' similarity and score computed as
+        arrays (:meth:`.pairs.ClaimMatrix.similarity`, :meth:`score_pairs`), the same
+        numbers as one at a time to the last few bits. Each distinct pair is scored once.
+
+        One pair at a time, a score costs a few microseconds of Python, and the guard of
+        10,000 reviews asks for millions of pairs that are no candidates."""
+        import numpy as np
+
+        n = len(self.claims)
+        keys, where = np.unique(np.minimum(xs, ys) * n + np.maximum(xs, ys), return_inverse=True)
+        a, b = keys // n, keys % n
+        out = np.empty(len(keys))
+        found = self.table.find_many(a, b)
+        known = found >= 0
+        out[known] = self.table.score[found[known]]
+        fresh = np.flatnonzero(~known)
+        if len(fresh):
+            fa, fb = a[fresh], b[fresh]
+            lexical = self.matrix.similarity(fa, fb, params=self.aligner)
+            out[fresh] = self.score_pairs(fa, fb, lexical)[0]
+        return out[where]
+
     def release(self) -> None:
         """Drop the matrices made for comparing many pairs at once."""
         self.matrix = self._matrices = self._function_matrix = None
@@ -409,17 +433,26 @@ def cluster(
     # Best first; equal scores in the pairs' order (a stable sort).
     order = np.argsort(-pairs.score, kind="stable")
     above = int(np.searchsorted(-pairs.score[order], -lowest, side="right"))
-    step = 1 << 16
+    ahead = scorer.matrix is not None and scorer.table is not None
+    step = 1 << 12
     for lo in range(0, above, step):
         ks = order[lo : min(above, lo + step)]
-        chunk = zip(
-            pairs.a[ks].tolist(),
-            pairs.b[ks].tolist(),
-            pairs.score[ks].tolist(),
-            qualifies[ks].tolist(),
-            maybe[ks].tolist(),
-            strict=True,
+        chunk = list(
+            zip(
+                pairs.a[ks].tolist(),
+                pairs.b[ks].tolist(),
+                pairs.score[ks].tolist(),
+                qualifies[ks].tolist(),
+                maybe[ks].tolist(),
+                strict=True,
+            )
         )
+        # The guard's verdicts on this chunk's pairs of groups, computed at once; a group
+        # merged since (``touched``) is checked again.
+        verdicts = {}
+        if ahead:
+            verdicts = _verdicts_ahead(chunk, uf, members, refused, code, scorer, p.floor)
+        touched: set[int] = set()
         for a, b, s, mutual, may in chunk:
             # Pairs already in one group, or between two groups already refused, are
             # passed over before their evidence is weighed: the same outcome, without
@@ -434,15 +467,64 @@ def cluster(
                 continue
             if not mutual and (not may or scorer.strong(a, b) < p.strong):
                 continue
-            if not _guard(members[ga], members[gb], code_list, scorer, p.floor):
+            verdict = None
+            if ga not in touched and gb not in touched:
+                verdict = verdicts.get((ga, gb) if ga < gb else (gb, ga))
+            if verdict is None:
+                verdict = _guard(members[ga], members[gb], code_list, scorer, p.floor)
+            if not verdict:
                 refused.add(tried)
                 continue
+            touched.update((ga, gb))
             uf.union(ga, gb)
             root = uf.find(ga)
             other = gb if root == ga else ga
             members[root].extend(members.pop(other))  # in place: a growing group is not copied
             linked[(a, b)] = s
     return linked
+
+
+def _verdicts_ahead(  # noqa: PLR0913 - the loop's state
+    chunk, uf: _UnionFind, members, refused, code, scorer: Scorer, floor: float
+) -> dict:
+    """:func:`_guard` of each pair of groups that ``chunk``'s pairs join, with the groups
+    as they are now: ``{(root, root): passes}``, every score computed at once
+    (:meth:`Scorer.pair_scores`). Pairs come best first, so by the time the loosest come
+    (most of the guard's work) their groups are mostly made."""
+    import numpy as np
+
+    seen: set[tuple[int, int]] = set()
+    keys: list[tuple[int, int]] = []
+    starts: list[int] = []
+    xs: list[int] = []
+    ys: list[int] = []
+    for a, b, _s, mutual, may in chunk:
+        if not (mutual or may):
+            continue  # no link whatever the guard says (see cluster)
+        ga, gb = uf.find(a), uf.find(b)
+        key = (ga, gb) if ga < gb else (gb, ga)
+        if ga == gb or key in seen:
+            continue
+        seen.add(key)
+        left, right = members[ga][:GUARD_MEMBERS], members[gb][:GUARD_MEMBERS]
+        if (tuple(left), tuple(right)) in refused:
+            continue
+        keys.append(key)
+        starts.append(len(xs))
+        for x in left:
+            xs.extend([x] * len(right))
+            ys.extend(right)
+    if not keys:
+        return {}
+    x, y = np.array(xs, dtype=np.int64), np.array(ys, dtype=np.int64)
+    cross = code[x] != code[y]
+    scores = np.zeros(len(x))
+    scores[cross] = scorer.pair_scores(x[cross], y[cross])
+    sums = np.add.reduceat(scores, starts)
+    counts = np.add.reduceat(cross.astype(np.int64), starts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        passes = (counts == 0) | (sums / counts >= floor)
+    return dict(zip(keys, passes.tolist(), strict=True))
 
 
 def _mutual_best(pairs: Pairs, code):

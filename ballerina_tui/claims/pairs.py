@@ -54,8 +54,19 @@ def _incidence(sets, keep=None):
 
 def rowwise(left, right, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``sum_j left[a[k], j] * right[b[k], j]`` for every ``k``: the dot product of the
-    rows of each pair, ``CHUNK`` pairs at a time."""
+    rows of each pair, ``CHUNK`` pairs at a time; only pairs whose two rows both hold
+    something are looked at (a claim's names or numbers: most claims have none)."""
     out = np.zeros(len(a))
+    filled = np.diff(left.indptr) > 0
+    if left is not right:
+        held = np.diff(right.indptr) > 0
+    else:
+        held = filled
+    some = filled[a] & held[b]
+    if not some.all():
+        sel = np.flatnonzero(some)
+        out[sel] = rowwise(left, right, a[sel], b[sel]) if len(sel) else 0.0
+        return out
     for lo in range(0, len(a), CHUNK):
         hi = min(len(a), lo + CHUNK)
         product = left[a[lo:hi]].multiply(right[b[lo:hi]])
@@ -115,14 +126,20 @@ class ClaimMatrix:
         wa, wb = self.total[a], self.total[b]
         small, large = np.minimum(wa, wb), np.maximum(wa, wb)
         common = rowwise(self.binary, self.binary, a, b)
-        if shared is None:
-            shared = rowwise(self.weighted, self.binary, a, b)
+        # Most pairs of a large folder share fewer than MIN_SHARED terms: 0, and the rest
+        # of the evidence is computed for the others only.
+        some = np.flatnonzero((small > 0) & (common >= params.MIN_SHARED))
+        out = np.zeros(len(a))
+        if not len(some):
+            return out
+        a, b, small, large = a[some], b[some], small[some], large[some]
+        shared = rowwise(self.weighted, self.binary, a, b) if shared is None else shared[some]
         with np.errstate(divide="ignore", invalid="ignore"):
             sim = shared / (small**params.GAMMA * large ** (1 - params.GAMMA))
-        sim = np.where((small > 0) & (common >= params.MIN_SHARED), sim, 0.0)
         sim = sim * (1 + params.BIGRAM * rowwise(self.bigrams, self.bigrams, a, b))
         missing = self.names_missing(a, b) | self.names_missing(b, a)
-        return np.where(missing, sim * params.MISSING_NAME, sim)
+        out[some] = np.where(missing, sim * params.MISSING_NAME, sim)
+        return out
 
 
 @dataclass
