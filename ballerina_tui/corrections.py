@@ -27,7 +27,7 @@ import dataclasses
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -480,7 +480,7 @@ def nearest(analysis, claim_id: str, *, limit: int = 8, per_review: int | None =
     ``per_review`` keeps at most that many from each other review.
     """
     engine = getattr(analysis, "near", None)
-    if isinstance(engine, dict) and claim_id in engine:
+    if isinstance(engine, Mapping) and claim_id in engine:
         ranked = [(cid, float(s)) for cid, s in engine[claim_id]]
     else:
         ranked = _fallback_near(analysis, claim_id)

@@ -63,3 +63,50 @@ def test_a_corrupt_cache_file_is_ignored_and_rewritten(folder):
     again = analyze(load_corpus(folder))
     assert again.to_json() == first.to_json()
     assert all(p.read_text(encoding="utf-8").startswith("{") for p in cache.folder().glob("*"))
+
+
+def test_near_is_held_as_arrays_and_reads_as_the_lists_it_stands_for():
+    import numpy as np
+
+    from ballerina_tui.claims.model import Near
+
+    ids = ["a:1", "a:2", "b:1", "c:1"]
+    index = {c: i for i, c in enumerate(ids)}
+    near = Near(
+        ids,
+        index,
+        np.array([0, 2, 2, 3, 4]),
+        np.array([2, 3, 0, 1], dtype=np.int32),
+        np.array([0.912345678, 0.5, 0.25, 0.125]),
+    )
+    as_dict = {
+        "a:1": [("b:1", 0.9123), ("c:1", 0.5)],
+        "b:1": [("a:1", 0.25)],
+        "c:1": [("a:2", 0.125)],
+    }
+    assert near == as_dict and dict(near) == as_dict
+    assert near.get("a:2") is None and "a:2" not in near and "zz:9" not in near
+    assert Near.from_json(ids, index, near.to_json()) == as_dict
+    for bad in (
+        {"starts": [0, 1], "other": [0], "score": [0.5]},  # one row for four claims
+        {"starts": [0, 0, 0, 0, 1], "other": [7], "score": [0.5]},  # no claim 7
+        {"starts": [0, 1, 0, 1, 1], "other": [1], "score": [0.5]},  # rows backwards
+        {"starts": [0, 0, 0, 0, 1], "other": [1], "score": []},
+    ):
+        with pytest.raises(ValueError):
+            Near.from_json(ids, index, bad)
+
+
+def test_a_cache_with_broken_near_arrays_is_recomputed(folder):
+    import json
+
+    from ballerina_tui.claims import cache
+
+    first = analyze(load_corpus(folder))
+    (stored,) = cache.folder().glob("*.json")
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    assert data["near"]["other"]  # something to break
+    data["near"]["other"] = [10**6 for _ in data["near"]["other"]]
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    again = analyze(load_corpus(folder))
+    assert again.to_json() == first.to_json() and again.near == first.near

@@ -13,9 +13,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, _others
+from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, Near, _others
 
-ENGINE_VERSION = "claims-2.4"
+ENGINE_VERSION = "claims-2.5"
 KEEP = 8  # cached analyses kept (oldest removed first)
 
 
@@ -56,7 +56,7 @@ def store(key: str, analysis: ClaimAnalysis) -> None:
         ],
         "groups": [[g.id, g.claims, g.reviews] for g in analysis.groups],
         "conflicts": [[x.a, x.b, x.reason] for x in analysis.conflicts],
-        "near": analysis.near,
+        "near": _near_json(analysis),
         "links": [[a, b, ev] for (a, b), ev in analysis.links.items()],
     }
     try:
@@ -65,6 +65,20 @@ def store(key: str, analysis: ClaimAnalysis) -> None:
         _prune()
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _near_json(analysis: ClaimAnalysis) -> dict:
+    near = analysis.near
+    if not isinstance(near, Near):  # made by hand (tests): as arrays
+        import numpy as np
+
+        index = analysis._index
+        rows = [near.get(c.id, []) for c in analysis.claims]
+        starts = np.cumsum([0] + [len(r) for r in rows])
+        other = np.array([index[c] for r in rows for c, _s in r], dtype=np.int32)
+        score = np.array([s for r in rows for _c, s in r], dtype=np.float64)
+        near = Near([c.id for c in analysis.claims], index, starts, other, score)
+    return near.to_json()
 
 
 def _prune() -> None:
@@ -114,7 +128,10 @@ def load(key: str, corpus) -> ClaimAnalysis | None:
         by_id[conflict.a].contradicts.append(conflict.b)
         by_id[conflict.b].contradicts.append(conflict.a)
     analysis = ClaimAnalysis(list(corpus.reviews), claims, groups, conflicts)
-    analysis.near = {k: [(c, s) for c, s in v] for k, v in data["near"].items()}
+    try:
+        analysis.near = Near.from_json([c.id for c in claims], analysis._index, data["near"])
+    except (ValueError, KeyError, TypeError):
+        return None
     analysis.links = {(a, b): ev for a, b, ev in data["links"]}
     analysis._scorer_factory = _rebuild_scorer(corpus)
     return analysis

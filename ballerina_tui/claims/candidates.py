@@ -68,9 +68,10 @@ def dense_candidates(claims: list[Claim], rep: list[int], vectors) -> set[tuple[
     return out
 
 
-def nearest(pairs: Pairs) -> dict[int, list]:
-    """Each claim's best-scored candidates in other reviews: ``[(index, score)]``, best
-    first (equal scores: the later claim first), up to :data:`NEAR`."""
+def nearest(pairs: Pairs):
+    """Each claim's best-scored candidates in other reviews, best first (equal scores: the
+    later claim first), up to :data:`NEAR`: ``(starts, other, score)``, claim ``i``'s
+    candidates ``other[starts[i]:starts[i + 1]]`` (see :class:`.model.Near`)."""
     import numpy as np
 
     m = len(pairs)
@@ -84,9 +85,8 @@ def nearest(pairs: Pairs) -> dict[int, list]:
     rank -= np.repeat(starts, np.diff(np.r_[starts, len(x)]))
     keep = order[rank < NEAR]  # positions in the doubled list, best first per claim
     del x, rank, order, starts
-    mine = np.where(keep < m, pairs.a[keep % m], pairs.b[keep % m])
-    other = np.where(keep < m, pairs.b[keep % m], pairs.a[keep % m])
-    out: dict[int, list] = {}
-    for i, j, s in zip(mine.tolist(), other.tolist(), pairs.score[keep % m].tolist(), strict=True):
-        out.setdefault(i, []).append((j, s))
-    return out
+    at = keep % m
+    mine = np.where(keep < m, pairs.a[at], pairs.b[at])  # sorted: the order was by claim
+    other = np.where(keep < m, pairs.b[at], pairs.a[at]).astype(np.int32)
+    starts = np.searchsorted(mine, np.arange(pairs.n + 1)).astype(np.int64)
+    return starts, other, pairs.score[at].astype(np.float64)

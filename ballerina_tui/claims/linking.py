@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import re
 import threading
@@ -84,8 +85,42 @@ def analyze(
     and ``extra_key``; ``cache=False`` neither reads nor writes it. From
     ``parallel_from`` reviews on (default :data:`.parallel.PARALLEL_REVIEWS`), the
     per-review work is shared between processes."""
+    steady_malloc()
     with paused_gc():
         return _analyze(corpus, index, progress, params, extra_key, cache, parallel_from)
+
+
+_M_TRIM_THRESHOLD = -1  # mallopt(3) parameters (glibc's malloc.h)
+_M_MMAP_THRESHOLD = -3
+_STEADY_BYTES = 256 * 1024
+
+
+@functools.cache
+def steady_malloc() -> bool:
+    """Keep glibc's malloc from holding on to what an analysis frees (Linux only; once
+    per process; False where there is no glibc).
+
+    glibc serves blocks above its mmap threshold straight from the system and gives them
+    back on free, but each such free raises the threshold (up to 32 MB), so later arrays
+    of a few MB come from the heap and stay there after they are freed: at 10,000 reviews
+    the resident peak was 2.5 GB, of which about 550 MB was freed arrays. A fixed
+    threshold also turns the adjustment off (``mallopt``, the documented way)."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False  # not glibc (musl has no mallopt)
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    return bool(
+        mallopt(_M_MMAP_THRESHOLD, _STEADY_BYTES) and mallopt(_M_TRIM_THRESHOLD, _STEADY_BYTES)
+    )
 
 
 _gc_lock = threading.Lock()

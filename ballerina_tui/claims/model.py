@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_str
 
@@ -102,10 +102,11 @@ class ClaimAnalysis:
         self._scorer = None
         self._scorer_factory = None
 
-    def attach(self, near: dict, scorer, linked: dict) -> None:
-        """Keep the linking's results: ``near`` and ``linked`` by claim index, the scorer."""
+    def attach(self, near, scorer, linked: dict) -> None:
+        """Keep the linking's results: ``near`` as :func:`.candidates.nearest` gives it
+        and ``linked`` by claim index, the scorer."""
         ids = [c.id for c in self.claims]
-        self.near = {ids[i]: [(ids[j], round(s, 4)) for j, s in cands] for i, cands in near.items()}
+        self.near = Near(ids, self._index, *near)
         self._scorer = scorer
         self.links = {}
         for (a, b), score in linked.items():
@@ -429,6 +430,65 @@ def _claim_text(data: dict, claim: Claim, shared: _SharedWithText) -> str:
         opening = at + len(_EMPTY_SHARED) - 4  # the "[" of "[],"
         text = text[:opening] + shared.text(claim.shared_with) + text[opening + 2 :]
     return text
+
+
+class Near(Mapping):
+    """claim id -> its best candidates in other reviews, ``[(other claim id, score)]``
+    best first, held as three arrays (``starts`` into ``other`` and ``score``, one row
+    per claim, as :func:`.candidates.nearest` gives them) and made into lists only when
+    asked for: 150,000 claims' ten candidates as lists of tuples took about 300 MB."""
+
+    def __init__(self, ids: list[str], index: dict[str, int], starts, other, score) -> None:
+        self._ids = ids
+        self._index = index
+        self.starts, self.other, self.score = starts, other, score
+
+    def __getitem__(self, claim_id: str) -> list[tuple[str, float]]:
+        i = self._index.get(claim_id)
+        if i is None:
+            raise KeyError(claim_id)
+        lo, hi = int(self.starts[i]), int(self.starts[i + 1])
+        if lo == hi:
+            raise KeyError(claim_id)
+        ids = self._ids
+        return [
+            (ids[j], round(s, 4))
+            for j, s in zip(self.other[lo:hi].tolist(), self.score[lo:hi].tolist(), strict=True)
+        ]
+
+    def _rows(self):
+        import numpy as np
+
+        return np.flatnonzero(np.diff(self.starts) > 0).tolist()
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._ids[i] for i in self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def to_json(self) -> dict:
+        """The arrays, for the on-disk cache (:mod:`.cache`)."""
+        return {
+            "starts": self.starts.tolist(),
+            "other": self.other.tolist(),
+            "score": self.score.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, ids: list[str], index: dict[str, int], data: dict) -> Near:
+        import numpy as np
+
+        starts = np.asarray(data["starts"], dtype=np.int64)
+        other = np.asarray(data["other"], dtype=np.int32)
+        score = np.asarray(data["score"], dtype=np.float64)
+        if len(starts) != len(ids) + 1 or len(other) != len(score) or starts[-1] != len(other):
+            raise ValueError("near: arrays of the wrong size")
+        if len(other) and (other.min() < 0 or other.max() >= len(ids)):
+            raise ValueError("near: a claim out of range")
+        if (np.diff(starts) < 0).any() or starts[0] != 0:
+            raise ValueError("near: rows out of order")
+        return cls(ids, index, starts, other, score)
 
 
 class _UnionFind:
