@@ -234,3 +234,21 @@ def test_verdicts_ahead_are_the_guards_verdicts(engine):
         assert len(sizes) > 1
         outcomes.append(sum(verdicts.values()))
     assert outcomes[0] > outcomes[1] > outcomes[2]  # passes and refusals at each side
+
+
+def test_evidence_of_many_links_equals_one_at_a_time(engine):
+    """What ``attach`` keeps of each link (:meth:`Scorer.parts_many`) is :meth:`parts`."""
+    from ballerina_tui.characters import CharacterSet
+    from ballerina_tui.claims.linking import link_claims
+
+    claims, aligner, _rep = engine
+    state = link_claims(claims, CharacterSet(), PARAMS, features=aligner.features)
+    scorer = state.scorer
+    some = list(state.linked) + list(
+        zip(state.pairs.a[:300].tolist(), state.pairs.b[:300].tolist(), strict=True)
+    )
+    many = scorer.parts_many(some)
+    assert len(many) == len(some) > 300
+    assert many == [scorer.parts(a, b) for a, b in some]
+    assert any(p["names"] for p in many) and any(p["aspects"] for p in many)
+    assert len({p["coverage"] for p in many}) > 50

@@ -278,17 +278,34 @@ class Scorer:
         the rounding :meth:`parts` does) is below :meth:`strong` too."""
         import numpy as np
 
-        from ballerina_tui.claims.pairs import _incidence, rowwise
+        from ballerina_tui.claims.pairs import rowwise
 
         p = self.params
         if self.matrix is None or pairs.dense is None:
             return np.ones(len(at), dtype=bool)
+        numbers = self._names_numbers()[1]
+        number_counts = np.diff(numbers.indptr)
+        a, b = pairs.a[at], pairs.b[at]
+        coverage = self.coverage_many(a, b)
+        apart = number_counts[a] + number_counts[b] - 2 * rowwise(numbers, numbers, a, b) > 0
+        own = (
+            coverage
+            + p.strong_dense * np.maximum(0.0, pairs.dense[at] - p.dense_floor)
+            - np.where(apart, p.numbers_apart, 0.0)
+        )
+        return own >= p.strong - 1e-3
+
+    def coverage_many(self, a, b):
+        """:meth:`coverage` of the pairs ``(a[k], b[k])`` (arrays), all at once."""
+        import numpy as np
+
+        from ballerina_tui.claims.pairs import _incidence, rowwise
+
         if self._function_matrix is None:
             functions = [self.function(i) for i in range(len(self.claims))]
             self._function_matrix = _incidence(functions)[0]
-        words, numbers = self._function_matrix, self._names_numbers()[1]
-        counts, number_counts = np.diff(words.indptr), np.diff(numbers.indptr)
-        a, b = pairs.a[at], pairs.b[at]
+        words = self._function_matrix
+        counts = np.diff(words.indptr)
         shared = rowwise(self.matrix.weighted, self.matrix.binary, a, b)
         both_n = rowwise(words, words, a, b)
         both = both_n * _BOTH_WORD
@@ -299,14 +316,39 @@ class Scorer:
             coverage = (shared + both) / (
                 small**self.aligner.GAMMA * large ** (1 - self.aligner.GAMMA)
             )
-        coverage = np.where(small > 0, coverage, 0.0)
-        apart = number_counts[a] + number_counts[b] - 2 * rowwise(numbers, numbers, a, b) > 0
-        own = (
-            coverage
-            + p.strong_dense * np.maximum(0.0, pairs.dense[at] - p.dense_floor)
-            - np.where(apart, p.numbers_apart, 0.0)
-        )
-        return own >= p.strong - 1e-3
+        return np.where(small > 0, coverage, 0.0)
+
+    def parts_many(self, pairs: list[tuple[int, int]]) -> list[dict]:
+        """:meth:`parts` of each of ``pairs``: the similarity, coverage and cosine of all
+        of them computed as arrays (the evidence of 100,000 links took 8 s one by one)."""
+        if self.matrix is None or not pairs:
+            return [self.parts(a, b) for a, b in pairs]
+        import numpy as np
+
+        a = np.array([x for x, _ in pairs], dtype=np.int64)
+        b = np.array([y for _, y in pairs], dtype=np.int64)
+        lexical = self.matrix.similarity(a, b, params=self.aligner).tolist()
+        coverage = self.coverage_many(a, b).tolist()
+        if self.vectors is not None:
+            dense = np.einsum("ij,ij->i", self.vectors[a], self.vectors[b]).tolist()
+        else:
+            dense = [0.0] * len(pairs)
+        f, names, aspects = self.aligner.features, self.names, self.aspects
+        out = []
+        for k, (x, y) in enumerate(pairs):
+            fx, fy = f[x], f[y]
+            out.append(
+                {
+                    "lexical": round(lexical[k], 4),
+                    "coverage": round(coverage[k], 4),
+                    "dense": round(dense[k], 4),
+                    "names": sorted(n.removeprefix(ENTITY) for n in names[x] & names[y]),
+                    "numbers": sorted(fx.numbers & fy.numbers),
+                    "numbers_apart": sorted(fx.numbers ^ fy.numbers),
+                    "aspects": sorted(aspects[x] & aspects[y]),
+                }
+            )
+        return out
 
     def strong(self, a: int, b: int) -> float:
         """The score that links a pair on its own (no mutual best match needed): the

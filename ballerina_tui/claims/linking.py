@@ -189,9 +189,10 @@ def _analyze(
         (params or PARAMS).mutual,
         set(state.linked),
     )
+    evidence = state.scorer.parts_many(list(state.linked))
     state.release()
     analysis = _assemble(corpus, claims, state.uf, conflicts)
-    analysis.attach(state.near, state.scorer, state.linked)
+    analysis.attach(state.near, state.scorer, state.linked, evidence)
     state.near = None
     report_progress(progress, "claims", total, total)
     if key is not None:

@@ -102,17 +102,19 @@ class ClaimAnalysis:
         self._scorer = None
         self._scorer_factory = None
 
-    def attach(self, near, scorer, linked: dict) -> None:
+    def attach(self, near, scorer, linked: dict, evidence: list[dict] | None = None) -> None:
         """Keep the linking's results: ``near`` as :func:`.candidates.nearest` gives it
-        and ``linked`` by claim index, the scorer."""
+        and ``linked`` by claim index, the scorer. ``evidence``: each link's
+        :meth:`~.grouping.Scorer.parts`, in ``linked``'s order, when already known."""
         ids = [c.id for c in self.claims]
         self.near = Near(ids, self._index, *near)
         self._scorer = scorer
         self.links = {}
-        for (a, b), score in linked.items():
-            evidence = scorer.evidence(a, b)
-            evidence["score"] = round(score, 4)
-            self.links[(ids[a], ids[b])] = evidence
+        if evidence is None:
+            evidence = [scorer.parts(a, b) for a, b in linked]
+        for ((a, b), score), parts in zip(linked.items(), evidence, strict=True):
+            parts["score"] = round(score, 4)
+            self.links[(ids[a], ids[b])] = parts
 
     def _get_scorer(self):
         if self._scorer is None and self._scorer_factory is not None:
