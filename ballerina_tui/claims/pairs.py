@@ -204,10 +204,12 @@ def lexical_candidates(
     row_of[reps] = np.arange(len(reps))
     codes: dict[str, int] = {}
     review_code = np.array([codes.setdefault(r, len(codes)) for r in reviews], dtype=np.int64)
-    code = review_code[reps]
-    # A representative whose copies lie in several reviews is compared within its own too.
+    # A representative whose copies lie in several reviews is compared within its own too:
+    # it gets a review code of its own (negative), which no other representative has.
     multi = np.zeros(len(reps), dtype=bool)
     np.logical_or.at(multi, row_of[rep_a], review_code != review_code[rep_a])
+    code = review_code[reps].astype(np.int32)
+    code[multi] = -1 - np.flatnonzero(multi).astype(np.int32)
     # Each representative holds every term any of its copies holds.
     holds = (
         sp.csr_matrix((np.ones(n), (row_of[rep_a], np.arange(n))), shape=(len(reps), n))
@@ -231,8 +233,8 @@ def lexical_candidates(
         hi = min(len(reps), lo + block)
         product = (left[lo:hi] @ right_t).tocsr()
         indptr, cols, weight = product.indptr, product.indices, product.data
-        rows = np.repeat(np.arange(lo, hi), np.diff(indptr))
-        ok = (cols != rows) & ((code[rows] != code[cols]) | multi[rows] | multi[cols])
+        rows = np.repeat(np.arange(lo, hi, dtype=np.int32), np.diff(indptr))
+        ok = (cols != rows) & (code[rows] != code[cols])
         rows, cols, weight = rows[ok], cols[ok], weight[ok]
         counts = np.bincount(rows - lo, minlength=hi - lo)
         starts = np.concatenate(([0], np.cumsum(counts)))
