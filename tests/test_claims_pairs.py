@@ -252,3 +252,34 @@ def test_evidence_of_many_links_equals_one_at_a_time(engine):
     assert many == [scorer.parts(a, b) for a, b in some]
     assert any(p["names"] for p in many) and any(p["aspects"] for p in many)
     assert len({p["coverage"] for p in many}) > 50
+
+
+class _TableScorer:
+    """Scores from a table, whatever order the pairs come in."""
+
+    def __init__(self, table: dict) -> None:
+        self.table = table
+
+    def scores(self, pairs):
+        return [self.table[frozenset(pair)] for pair in pairs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0, 1, allow_nan=False), min_size=9, max_size=9))
+def test_the_guard_does_not_depend_on_the_order_of_its_groups(values):
+    """A mean right on the floor passes or fails whichever group comes first (the sum is
+    exact): the verdicts computed ahead meet the pairs in another order than the loop."""
+    import math
+
+    from ballerina_tui.claims.grouping import _guard
+
+    xs, ys = [0, 1, 2], [3, 4, 5]
+    table = {
+        frozenset((x, y)): v
+        for (x, y), v in zip([(x, y) for x in xs for y in ys], values, strict=True)
+    }
+    scorer = _TableScorer(table)
+    code = [0, 1, 2, 3, 4, 5]
+    floor = math.fsum(values) / len(values)  # right on it
+    assert _guard(xs, ys, code, scorer, floor) == _guard(ys, xs, code, scorer, floor)
+    assert _guard(xs, ys, code, scorer, floor)

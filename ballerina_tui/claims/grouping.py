@@ -562,11 +562,13 @@ def _verdicts_ahead(  # noqa: PLR0913 - the loop's state
     cross = code[x] != code[y]
     scores = np.zeros(len(x))
     scores[cross] = scorer.pair_scores(x[cross], y[cross])
-    sums = np.add.reduceat(scores, starts)
-    counts = np.add.reduceat(cross.astype(np.int64), starts)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        passes = (counts == 0) | (sums / counts >= floor)
-    return dict(zip(keys, passes.tolist(), strict=True))
+    counts = np.add.reduceat(cross.astype(np.int64), starts).tolist()
+    values = scores.tolist()  # (0 for pairs within one review: no change to a sum)
+    bounds = [*starts, len(values)]
+    return {
+        key: not counts[k] or math.fsum(values[bounds[k] : bounds[k + 1]]) / counts[k] >= floor
+        for k, key in enumerate(keys)
+    }
 
 
 def _mutual_best(pairs: Pairs, code):
@@ -594,6 +596,10 @@ def _mutual_best(pairs: Pairs, code):
 
 
 def _guard(xs: list[int], ys: list[int], code: list[int], scorer: Scorer, floor: float) -> bool:
-    """Average link: the mean score of the pairs across two groups must reach ``floor``."""
+    """Average link: the mean score of the pairs across two groups must reach ``floor``.
+
+    The sum is exact (``math.fsum``): summed in another order, a mean can land either
+    side of the floor (0.09999999999999999 or 0.1), and :func:`_verdicts_ahead` meets
+    the pairs in another order."""
     cross = [(x, y) for x in xs[:GUARD_MEMBERS] for y in ys[:GUARD_MEMBERS] if code[x] != code[y]]
-    return not cross or sum(scorer.scores(cross)) / len(cross) >= floor
+    return not cross or math.fsum(scorer.scores(cross)) / len(cross) >= floor
