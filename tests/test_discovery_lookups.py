@@ -3,7 +3,7 @@ what comparing all against all gives (:mod:`ballerina_tui.characters.discover`).
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ballerina_tui.characters.discover import (
@@ -62,3 +62,77 @@ def test_words_by_prefix_and_by_one_edit(words, probe):
     looked_up = _Words(words)
     assert sorted(looked_up.starting(probe)) == sorted({w for w in words if w.startswith(probe)})
     assert looked_up.one_letter_from(probe) == {w for w in words if _edit1(w, probe)}
+
+
+# Windows before a name: spaces, commas, colons, the words titles and credits end with, and
+# letters that case folding turns into ASCII ones ("ſ" is "s", "K" is "k").
+_window = st.lists(
+    st.sampled_from(
+        [
+            "by",
+            "By",
+            "the",
+            "The",
+            "of",
+            "with",
+            "Director",
+            "actor",
+            "Beauty",
+            "and",
+            "starring",
+            "without",
+            "to",
+            "an",
+            "a",
+            "on",
+            "for",
+            "mus",
+            "ſ",
+            "K",
+            "ı",
+            "İ",
+            "é",
+            "x",
+            " ",
+            "  ",
+            ",",
+            ":",
+            "\t",
+            "\n",
+            "\u00a0",
+            "\u2003",
+            "Star",
+            "War",
+            ".",
+            "'",
+            "-",
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(_window)
+@example("Beauty and the ")
+@example("Gone without ")
+@example("No Time to  ")
+@example("Lord of\t")
+@example("Once Upon a ")
+@example("Ode on ")
+@example("Love an ")
+@example("Coming for ")
+@example("Dances with ")
+@example("directed by ")
+@example("the director: ")
+@example("the compoſ")
+def test_the_cheap_checks_before_the_patterns_agree_with_the_patterns(window):
+    from ballerina_tui.characters.discover import (
+        _ROLE_HINT,
+        _TITLE_TAIL,
+        _role_hint,
+        _title_tail,
+    )
+
+    assert _title_tail(window) == (_TITLE_TAIL.search(window) is not None)
+    assert _role_hint(window) == (_ROLE_HINT.search(window) is not None)

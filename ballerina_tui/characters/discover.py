@@ -153,6 +153,36 @@ def _same_spelling(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return differ == 1
 
 
+# The words a title's tail ends with (:data:`_TITLE_TAIL`), and the last letters of what
+# announces a role (:data:`_ROLE_HINT`): most windows end otherwise, and are passed over
+# without the pattern (one of each per name mentioned: about a million at 10,000 reviews).
+_TAIL_WORDS = frozenset("the to of a an on for with without".split())
+_HINT_ENDS = frozenset("yrtsgYRTSG")
+
+
+def _title_tail(window: str) -> bool:
+    """``_TITLE_TAIL.search(window)``, the pattern run only where it can match."""
+    stripped = window.rstrip()
+    if len(stripped) == len(window) or not stripped:
+        return False  # the pattern ends with whitespace
+    if stripped.rsplit(None, 1)[-1] not in _TAIL_WORDS:
+        return False
+    return _TITLE_TAIL.search(window) is not None
+
+
+def _role_hint(window: str) -> bool:
+    """``_ROLE_HINT.search(window)``, the pattern run only where it can match: the window
+    ends (before spaces and one comma or colon) with a letter that ends a hint, or with a
+    letter outside ASCII (case folding can make one of those match)."""
+    end = window.rstrip()
+    if end[-1:] in (",", ":"):
+        end = end[:-1].rstrip()
+    last = end[-1:]
+    if not last or (last.isascii() and last not in _HINT_ENDS):
+        return False
+    return _ROLE_HINT.search(window) is not None
+
+
 def _near_forms(word: str) -> set[str]:
     """The word and the word less any one letter: two words one edit apart (one letter
     changed, added or dropped) always share one of these (a deletion neighbourhood)."""
@@ -267,10 +297,10 @@ class _Discovery:
                 if span.isolated:
                     entity.alone[review] += 1
                 window = text[max(0, span.start - 40) : span.start]
-                found = _ROLE_BEFORE.search(window) if _ROLE_HINT.search(window) else None
+                found = _ROLE_BEFORE.search(window) if _role_hint(window) else None
                 if found:
                     entity.roles[found.lastgroup] += 1
-                if _TITLE_TAIL.search(window):
+                if _title_tail(window):
                     entity.titled += 1
                 if _NUMBER_AFTER.match(text, span.end):
                     entity.numbered += 1

@@ -35,6 +35,7 @@ _QUESTION = re.compile(
     r"|isn't|aren't|doesn't|didn't|why|how)\s+\w)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _PERSONAL = re.compile(r"(?i)\b(?:i|my|me|i'd|i'll|i’d|i’ll)\b")
 _ROLE = re.compile(
     r"\b(directed|written|produced|scored|composed|raised|trained|played|shot|edited|narrated"
@@ -50,6 +51,8 @@ def is_question(text: str) -> bool:
 def quantities(text: str) -> dict[str, set[str]]:
     """The rating, runtime and year values a claim states (not personal ratings)."""
     out: dict[str, set[str]] = {}
+    if not _DIGIT.search(text):
+        return out  # every value is written in digits: most claims have none
     if not _PERSONAL.search(text):
         for m in _RATING.finditer(text):
             out.setdefault("rating", set()).add(f"{float(m.group(1)):g}/{m.group(2)}")
@@ -65,6 +68,8 @@ def roles(text: str) -> list[tuple[str, str, frozenset[str]]]:
     """ "O'Malley is voiced by X" -> [("voiced", "X", {"o'malley"})]: the role, who holds
     it, and the words just before it (what or whom the role is about)."""
     out = []
+    if "by" not in text:
+        return out  # every role is "… by" someone
     for m in _ROLE.finditer(text):
         before = re.findall(r"[\w’']+", text[max(0, m.start() - 40) : m.start()])[-3:]
         about = frozenset(w.casefold() for w in before if len(w) > 3 and w.casefold() not in _SMALL)
