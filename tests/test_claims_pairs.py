@@ -283,3 +283,36 @@ def test_the_guard_does_not_depend_on_the_order_of_its_groups(values):
     floor = math.fsum(values) / len(values)  # right on it
     assert _guard(xs, ys, code, scorer, floor) == _guard(ys, xs, code, scorer, floor)
     assert _guard(xs, ys, code, scorer, floor)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 11), st.integers(0, 11), st.sampled_from([0.1, 0.2, 0.5, 0.9])),
+        max_size=50,
+    ),
+    st.lists(st.integers(0, 3), min_size=12, max_size=12),
+)
+def test_mutual_best_matches_the_definition(raw, reviews):
+    """Each pair is ``b``'s best among ``a``'s candidates in ``b``'s review and the reverse;
+    equal scores go to the earlier pair (scores drawn from a few values: many ties)."""
+    from ballerina_tui.claims.grouping import _mutual_best
+
+    held: dict[tuple[int, int], float] = {}
+    for x, y, s in raw:
+        if x != y:
+            held.setdefault((min(x, y), max(x, y)), s)
+    keys = sorted(held)
+    a = np.array([x for x, _ in keys], dtype=np.int64)
+    b = np.array([y for _, y in keys], dtype=np.int64)
+    score = np.array([held[k] for k in keys])
+    code = np.array(reviews, dtype=np.int64)
+    pairs = Pairs(a, b, score, np.ones(len(keys), dtype=bool), score, 12)
+
+    def best(me: int, review: int) -> int:
+        """The position of ``me``'s best candidate in ``review`` (ties: the earlier pair)."""
+        mine = [k for k, (x, y) in enumerate(keys) if me in (x, y) and code[x + y - me] == review]
+        return max(mine, key=lambda k: (score[k], -k))
+
+    expected = [best(x, code[y]) == k and best(y, code[x]) == k for k, (x, y) in enumerate(keys)]
+    assert _mutual_best(pairs, code).tolist() == expected

@@ -471,7 +471,7 @@ def cluster(
     look = np.flatnonzero((pairs.score >= lowest) & ~qualifies)
     maybe[look] = scorer.may_be_strong(pairs, look)
     linked: dict[tuple[int, int], float] = {}
-    refused: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    refused: set[tuple[int, int, int, int]] = set()
     # Best first; equal scores in the pairs' order (a stable sort).
     order = np.argsort(-pairs.score, kind="stable")
     above = int(np.searchsorted(-pairs.score[order], -lowest, side="right"))
@@ -503,8 +503,15 @@ def cluster(
             if ga == gb:
                 continue
             # The same comparison gives the same answer: a refusal is not computed again
-            # (two large groups can be joined by thousands of candidate pairs).
-            tried = (tuple(members[ga][:GUARD_MEMBERS]), tuple(members[gb][:GUARD_MEMBERS]))
+            # (two large groups can be joined by thousands of candidate pairs). A group's
+            # first members are told by its root and how many it has, up to
+            # GUARD_MEMBERS: its list starts with its root and only ever grows at the end.
+            tried = (
+                ga,
+                min(len(members[ga]), GUARD_MEMBERS),
+                gb,
+                min(len(members[gb]), GUARD_MEMBERS),
+            )
             if tried in refused:
                 continue
             if not mutual and (not may or scorer.strong(a, b) < p.strong):
@@ -549,7 +556,7 @@ def _verdicts_ahead(  # noqa: PLR0913 - the loop's state
             continue
         seen.add(key)
         left, right = members[ga][:GUARD_MEMBERS], members[gb][:GUARD_MEMBERS]
-        if (tuple(left), tuple(right)) in refused:
+        if (ga, len(left), gb, len(right)) in refused:
             continue
         keys.append(key)
         starts.append(len(xs))
@@ -577,22 +584,23 @@ def _mutual_best(pairs: Pairs, code):
     import numpy as np
 
     m = len(pairs)
-    x = np.concatenate((pairs.a, pairs.b)).astype(np.int32)
-    review = np.concatenate((code[pairs.b], code[pairs.a])).astype(np.int32)
-    # Each pair is met as (a, b) and then (b, a), in the pairs' order.
-    position = np.empty(2 * m, dtype=np.int64)
-    position[:m] = np.arange(m) * 2
-    position[m:] = position[:m] + 1
-    order = np.lexsort((position, -np.concatenate((pairs.score, pairs.score)), review, x))
-    del position
-    xs, rs = x[order], review[order]
+    # Each pair is met as (a, b) at 2k and then (b, a) at 2k + 1: a stable sort keeps
+    # that order among equal scores.
+    x = np.empty(2 * m, dtype=np.int64)
+    x[0::2], x[1::2] = pairs.a, pairs.b
+    review = np.empty(2 * m, dtype=np.int64)
+    review[0::2], review[1::2] = code[pairs.b], code[pairs.a]
+    key = x * (int(code.max(initial=0)) + 1) + review  # one claim, one other review
     del x, review
+    order = np.argsort(-np.repeat(pairs.score, 2), kind="stable")
+    order = order[np.argsort(key[order], kind="stable")]  # by key, then best score first
+    key = key[order]
     first = np.ones(len(order), dtype=bool)
-    first[1:] = (xs[1:] != xs[:-1]) | (rs[1:] != rs[:-1])
-    del xs, rs
+    first[1:] = key[1:] != key[:-1]
+    del key
     best = np.zeros(2 * m, dtype=bool)
     best[order[first]] = True
-    return best[:m] & best[m:]
+    return best[0::2] & best[1::2]
 
 
 def _guard(xs: list[int], ys: list[int], code: list[int], scorer: Scorer, floor: float) -> bool:
