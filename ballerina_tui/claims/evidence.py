@@ -168,6 +168,9 @@ class _Features:
     denied_people: set[str] = field(default_factory=set)  # "isn't John Wick" -> john-wick
     contrast_terms: set[str] = field(default_factory=set)  # "the beginning, not the end"
     weight: float = 0.0
+    # Capitalised words not at a sentence's start (:func:`.scoring.proper_names`): names
+    # the character list does not know, which the scorer counts as shared names.
+    proper: frozenset[str] = frozenset()
 
 
 def _names_missing(have: _Features, other: _Features) -> bool:
@@ -188,6 +191,7 @@ def claim_features(  # noqa: C901 - one pass
     depend only on that review's (the subject a pronoun stands for), so a folder's
     reviews can be split between processes."""
     from ballerina_tui.analysis import review_analyzer
+    from ballerina_tui.claims.scoring import proper_names
     from ballerina_tui.claims.terms import ClaimTerms, plain_tokens
 
     stem = review_analyzer()
@@ -322,6 +326,7 @@ def claim_features(  # noqa: C901 - one pass
                 denied_people=denied_people or _NONE,
                 restrictive=restrictive,
                 contrast_terms=contrast_terms or _NONE,
+                proper=frozenset(proper_names(claim.text, FUNCTION_WORDS)) or _NONE,
             )
         )
     return features
@@ -352,6 +357,8 @@ class _Aligner:
         ``features``: each claim's :func:`claim_features`, if already known (found in
         other processes, :mod:`.parallel`)."""
         import math
+        from collections import Counter
+        from itertools import chain
 
         from ballerina_tui.analysis import claim_analyzer
 
@@ -362,18 +369,12 @@ class _Aligner:
         if features is None:
             features = claim_features(claims, characters, mentions_of)
         self.features = features
-        df: dict[str, int] = {}
-        for f in self.features:
-            for t in f.terms:
-                df[t] = df.get(t, 0) + 1
+        df: dict[str, int] = dict(Counter(chain.from_iterable(f.terms for f in self.features)))
         n = max(1, len(claims))
         self.df = df
         # Only a pair of words few claims share in that order is evidence ("box office"),
         # not a phrase one reviewer repeats ("the Ballerina movie").
-        bigram_df: dict[str, int] = {}
-        for f in self.features:
-            for bigram in f.bigrams:
-                bigram_df[bigram] = bigram_df.get(bigram, 0) + 1
+        bigram_df = Counter(chain.from_iterable(f.bigrams for f in self.features))
         rare_bigram = max(3, int(0.01 * n))
         for f in self.features:
             f.bigrams = {b for b in f.bigrams if bigram_df[b] <= rare_bigram} or _NONE

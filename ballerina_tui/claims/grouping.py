@@ -11,7 +11,6 @@ from ballerina_tui.claims.model import Claim, _UnionFind
 from ballerina_tui.claims.scoring import (
     Params,
     combine,
-    proper_names,
     stemmed_aspects,
     strong_score,
 )
@@ -67,10 +66,10 @@ class Scorer:
         self.aspects: list[frozenset[str]] = []
         self.names: list[frozenset[str]] = []
         df: dict[str, int] = {}
-        for claim, f in zip(claims, aligner.features, strict=True):
+        for f in aligner.features:
             self.aspects.append(frozenset(aspect_of[t] for t in f.terms if t in aspect_of))
             names = {t for t in f.terms if t.startswith(ENTITY)}
-            names |= proper_names(claim.text, FUNCTION_WORDS)
+            names |= f.proper
             self.names.append(frozenset(names))
             for name in names:
                 df[name] = df.get(name, 0) + 1
