@@ -92,8 +92,11 @@ def test_near_is_held_as_arrays_and_reads_as_the_lists_it_stands_for():
         {"starts": [0, 0, 0, 0, 1], "other": [7], "score": [0.5]},  # no claim 7
         {"starts": [0, 1, 0, 1, 1], "other": [1], "score": [0.5]},  # rows backwards
         {"starts": [0, 0, 0, 0, 1], "other": [1], "score": []},
+        {"starts": [0, 0, 0, 0, 1], "other": [10**30], "score": [0.5]},  # no int64
+        {"starts": [0, 0, 0, 0, 1], "other": [[1]], "score": [[0.5]]},
+        {"starts": [0, 0, 0, 0, 1], "other": ["b:1"], "score": [0.5]},
     ):
-        with pytest.raises(ValueError):
+        with pytest.raises((ValueError, TypeError)):  # what the cache treats as broken
             Near.from_json(ids, index, bad)
 
 

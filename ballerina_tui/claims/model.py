@@ -481,16 +481,21 @@ class Near(Mapping):
     def from_json(cls, ids: list[str], index: dict[str, int], data: dict) -> Near:
         import numpy as np
 
-        starts = np.asarray(data["starts"], dtype=np.int64)
-        other = np.asarray(data["other"], dtype=np.int32)
-        score = np.asarray(data["score"], dtype=np.float64)
+        try:
+            starts = np.asarray(data["starts"], dtype=np.int64)
+            other = np.asarray(data["other"], dtype=np.int64)
+            score = np.asarray(data["score"], dtype=np.float64)
+        except OverflowError as error:
+            raise ValueError("near: a number out of range") from error
+        if starts.ndim != 1 or other.ndim != 1 or score.ndim != 1:
+            raise ValueError("near: not flat arrays")
         if len(starts) != len(ids) + 1 or len(other) != len(score) or starts[-1] != len(other):
             raise ValueError("near: arrays of the wrong size")
         if len(other) and (other.min() < 0 or other.max() >= len(ids)):
             raise ValueError("near: a claim out of range")
         if (np.diff(starts) < 0).any() or starts[0] != 0:
             raise ValueError("near: rows out of order")
-        return cls(ids, index, starts, other, score)
+        return cls(ids, index, starts, other.astype(np.int32), score)
 
 
 class _UnionFind:
