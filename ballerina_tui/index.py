@@ -78,7 +78,7 @@ SCHEMA_VERSION = 6
 WORDS_FILE = "words.txt"
 # The people the reviews name, kept beside the index (see ReviewIndex.discovered).
 DISCOVERED_FILE = "discovered.json"
-DISCOVERED_VERSION = 1
+DISCOVERED_VERSION = 2
 
 
 def make_schema():

@@ -422,7 +422,9 @@ class _Discovery:
         # Then the words several full names share, once the others are counted in: one
         # far more written than the rest owns it ("Grutter" of three brothers: none).
         for k, found in owned.items():
-            ranked = sorted({self._find(o) for o in found}, key=lambda o: -self.entities[o].count)
+            ranked = sorted(
+                {self._find(o) for o in found}, key=lambda o: (-self.entities[o].count, o)
+            )
             rest = sum(self.entities[o].count for o in ranked[1:])
             if self.entities[ranked[0]].count >= 3 * rest:
                 self._merge(k, ranked[0])

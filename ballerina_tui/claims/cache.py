@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ballerina_tui.claims.model import Claim, ClaimAnalysis, ClaimGroup, Conflict, Near, _others
 
-ENGINE_VERSION = "claims-2.5"
+ENGINE_VERSION = "claims-2.6"
 KEEP = 8  # cached analyses kept (oldest removed first)
 
 

@@ -185,7 +185,7 @@ def _find_conflicts(
             if fneg.contrast_terms & fpos.terms:
                 hit = set()  # "the beginning, not the end" / "from beginning to end"
             if hit and sim >= aligner.NEGATION:
-                stem = max(hit, key=lambda t: weights.get(t, 0))
+                stem = max(hit, key=lambda t: (weights.get(t, 0), t))
                 word = fneg.negated_words.get(stem, stem)
                 found[(a, b)] = f"“{word}” is denied in one and asserted in the other"
                 denials.append((neg, pos, word))

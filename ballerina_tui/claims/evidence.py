@@ -10,6 +10,7 @@ with the number of (claim, rare term) postings, not with the square of the corpu
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -380,7 +381,7 @@ class _Aligner:
             f.bigrams = {b for b in f.bigrams if bigram_df[b] <= rare_bigram} or _NONE
         self.weights = {t: math.log((n + 1) / c) for t, c in df.items()}
         for f in self.features:
-            f.weight = sum(self.weights[t] for t in f.terms)
+            f.weight = math.fsum(self.weights[t] for t in f.terms)
         rare = math.log((n + 1) / max(2.0, 0.02 * n))
         for f in self.features:
             f.key_entities = {
@@ -401,17 +402,17 @@ class _Aligner:
         """Like :meth:`similarity`, on words only (names left out): "the same thing said"."""
         ta = {t for t in self.features[a].terms if not t.startswith(ENTITY)}
         tb = {t for t in self.features[b].terms if not t.startswith(ENTITY)}
-        wa = sum(self.weights[t] for t in ta)
-        wb = sum(self.weights[t] for t in tb)
+        wa = math.fsum(self.weights[t] for t in ta)
+        wb = math.fsum(self.weights[t] for t in tb)
         small, large = sorted((wa, wb))
         if not small:
             return 0.0
-        shared = sum(self.weights[t] for t in ta & tb)
+        shared = math.fsum(self.weights[t] for t in ta & tb)
         return shared / (small**self.GAMMA * large ** (1 - self.GAMMA))
 
     def shared_weight(self, a: int, b: int) -> float:
         fa, fb = self.features[a], self.features[b]
-        return sum(self.weights[t] for t in fa.terms & fb.terms)
+        return math.fsum(self.weights[t] for t in fa.terms & fb.terms)
 
     def similarity(self, a: int, b: int, shared: float | None = None) -> float:
         fa, fb = self.features[a], self.features[b]
@@ -420,7 +421,7 @@ class _Aligner:
         if not small or len(common) < self.MIN_SHARED:
             return 0.0
         if shared is None:  # what shared_weight() gives, without intersecting again
-            shared = sum(self.weights[t] for t in common)
+            shared = math.fsum(self.weights[t] for t in common)
         # Shared weight over a weighted geometric mean of the two claims' weights, leaning
         # on the larger one: a long sentence that shares one clause is only partly the same.
         sim = shared / (small**self.GAMMA * large ** (1 - self.GAMMA))

@@ -125,7 +125,7 @@ class Scorer:
         fa, fb = self.aligner.features[a], self.aligner.features[b]
         weights = self.aligner.weights
         return _coverage(
-            sum(weights[t] for t in fa.terms & fb.terms),
+            math.fsum(weights[t] for t in fa.terms & fb.terms),
             fa.weight,
             fb.weight,
             self.function(a),
@@ -393,8 +393,8 @@ class Scorer:
             cos = float(v @ self.vectors[y]) / norm if norm else 0.0
         return {
             "coverage": _coverage(
-                sum(weights[t] for t in terms & f[y].terms),
-                sum(weights[t] for t in terms),
+                math.fsum(weights[t] for t in terms & f[y].terms),
+                math.fsum(weights[t] for t in terms),
                 f[y].weight,
                 words,
                 self.function(y),

@@ -36,7 +36,12 @@ def _csr(rows: list[int], cols: list[int], shape: tuple[int, int], data=None):
 
 
 def _incidence(sets, keep=None):
-    """A binary claims x items matrix of ``sets`` (one iterable per claim), and the ids."""
+    """A binary claims x items matrix of ``sets`` (one iterable per claim), and the ids.
+
+    The ids follow the items' sorted order, not the order the sets give them in (which
+    for strings changes with Python's hash seed): a product sums in column order, and a
+    tie between equal weights goes to the earlier column, so the analysis of a folder is
+    the same in every run."""
     ids: dict = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -49,7 +54,12 @@ def _incidence(sets, keep=None):
                 j = ids[item] = len(ids)
             rows.append(i)
             cols.append(j)
-    return _csr(rows, cols, (len(sets), max(1, len(ids)))), ids
+    ordered = sorted(ids)
+    rank = np.empty(max(1, len(ids)), dtype=np.int64)
+    rank[[ids[item] for item in ordered]] = np.arange(len(ordered))
+    ids = {item: n for n, item in enumerate(ordered)}
+    cols_a = rank[np.asarray(cols, dtype=np.int64)] if cols else cols
+    return _csr(rows, cols_a, (len(sets), max(1, len(ids)))), ids
 
 
 def rowwise(left, right, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -242,9 +252,17 @@ def lexical_candidates(
         out_a.append(rows[small])
         out_b.append(cols[small])
         out_w.append(weight[small])
-        for k in np.flatnonzero(counts > per_claim).tolist():
-            s, e = starts[k], starts[k + 1]
-            pick = s + np.argpartition(-weight[s:e], per_claim - 1)[:per_claim]
+        picks = [
+            s + np.argpartition(-weight[s:e], per_claim - 1)[:per_claim]
+            for s, e in zip(
+                starts[:-1][counts > per_claim].tolist(),
+                starts[1:][counts > per_claim].tolist(),
+                strict=True,
+            )
+        ]
+        if picks:  # one array per block, not three per claim
+            pick = np.concatenate(picks)
+            del picks
             out_a.append(rows[pick])
             out_b.append(cols[pick])
             out_w.append(weight[pick])
