@@ -104,21 +104,38 @@ class Scorer:
         return words
 
     def parts(self, a: int, b: int, lexical: float | None = None) -> dict:
-        f = self.aligner.features
         lex = self.aligner.similarity(a, b) if lexical is None else lexical
         cos = float(self.vectors[a] @ self.vectors[b]) if self.vectors is not None else 0.0
+        # How much of each claim the other covers (IDF-weighted, no bonuses), function
+        # words included (:func:`_coverage`).
+        return self._parts(a, b, lex, self.coverage(a, b), cos)
+
+    def _parts(self, a: int, b: int, lexical: float, coverage: float, dense: float) -> dict:
+        """The evidence :meth:`parts` shows, given the pair's three numbers."""
+        f = self.aligner.features
         return {
-            "lexical": round(lex, 4),
-            # How much of each claim the other covers (IDF-weighted, no bonuses), function
-            # words included (:func:`_coverage`).
-            "coverage": round(self.coverage(a, b), 4),
-            "dense": round(cos, 4),
+            "lexical": round(lexical, 4),
+            "coverage": round(coverage, 4),
+            "dense": round(dense, 4),
             "names": sorted(n.removeprefix(ENTITY) for n in self.names[a] & self.names[b]),
             "numbers": sorted(f[a].numbers & f[b].numbers),
             # Numbers one gives and the other does not: evidence they say different things.
             "numbers_apart": sorted(f[a].numbers ^ f[b].numbers),
             "aspects": sorted(self.aspects[a] & self.aspects[b]),
         }
+
+    def cosines(self, a, b):
+        """The dense cosine of each pair ``(a[k], b[k])`` (arrays), a block of pairs at a
+        time (two blocks of 16 MB of vectors); zeros without a dense signal."""
+        import numpy as np
+
+        out = np.zeros(len(a))
+        if self.vectors is not None:
+            step = 16_384
+            for lo in range(0, len(a), step):
+                va, vb = self.vectors[a[lo : lo + step]], self.vectors[b[lo : lo + step]]
+                out[lo : lo + step] = np.einsum("ij,ij->i", va, vb)
+        return out
 
     def coverage(self, a: int, b: int) -> float:
         """How much of each claim the other covers, leaning on the larger one."""
@@ -203,12 +220,7 @@ class Scorer:
         names, numbers = self._names_numbers()
         masks = self.aspect_masks()
         p = self.params
-        dense = np.zeros(len(a))
-        if self.vectors is not None:
-            step = 16_384  # two blocks of 16 MB of vectors at a time
-            for lo in range(0, len(a), step):
-                va, vb = self.vectors[a[lo : lo + step]], self.vectors[b[lo : lo + step]]
-                dense[lo : lo + step] = np.einsum("ij,ij->i", va, vb)
+        dense = self.cosines(a, b)
         score = (
             np.minimum(lexical, 1.5)
             + p.dense * np.maximum(0.0, dense - p.dense_floor)
@@ -231,9 +243,7 @@ class Scorer:
         xs = np.array([keys[k][0] for k in todo], dtype=np.int64)
         ys = np.array([keys[k][1] for k in todo], dtype=np.int64)
         found = self.table.find_many(xs, ys).tolist() if self.table is not None else []
-        dense = [None] * len(todo)
-        if self.vectors is not None:
-            dense = np.einsum("ij,ij->i", self.vectors[xs], self.vectors[ys]).tolist()
+        dense = self.cosines(xs, ys).tolist()
         for n, k in enumerate(todo):
             if found and found[n] >= 0:
                 out[k] = float(self.table.score[found[n]])
@@ -328,26 +338,10 @@ class Scorer:
         b = np.array([y for _, y in pairs], dtype=np.int64)
         lexical = self.matrix.similarity(a, b, params=self.aligner).tolist()
         coverage = self.coverage_many(a, b).tolist()
-        if self.vectors is not None:
-            dense = np.einsum("ij,ij->i", self.vectors[a], self.vectors[b]).tolist()
-        else:
-            dense = [0.0] * len(pairs)
-        f, names, aspects = self.aligner.features, self.names, self.aspects
-        out = []
-        for k, (x, y) in enumerate(pairs):
-            fx, fy = f[x], f[y]
-            out.append(
-                {
-                    "lexical": round(lexical[k], 4),
-                    "coverage": round(coverage[k], 4),
-                    "dense": round(dense[k], 4),
-                    "names": sorted(n.removeprefix(ENTITY) for n in names[x] & names[y]),
-                    "numbers": sorted(fx.numbers & fy.numbers),
-                    "numbers_apart": sorted(fx.numbers ^ fy.numbers),
-                    "aspects": sorted(aspects[x] & aspects[y]),
-                }
-            )
-        return out
+        dense = self.cosines(a, b).tolist()
+        return [
+            self._parts(x, y, lexical[k], coverage[k], dense[k]) for k, (x, y) in enumerate(pairs)
+        ]
 
     def strong(self, a: int, b: int) -> float:
         """The score that links a pair on its own (no mutual best match needed): the
@@ -502,15 +496,8 @@ def cluster(
             if ga == gb:
                 continue
             # The same comparison gives the same answer: a refusal is not computed again
-            # (two large groups can be joined by thousands of candidate pairs). A group's
-            # first members are told by its root and how many it has, up to
-            # GUARD_MEMBERS: its list starts with its root and only ever grows at the end.
-            tried = (
-                ga,
-                min(len(members[ga]), GUARD_MEMBERS),
-                gb,
-                min(len(members[gb]), GUARD_MEMBERS),
-            )
+            # (two large groups can be joined by thousands of candidate pairs).
+            tried = _refusal_key(members, ga, gb)
             if tried in refused:
                 continue
             if not mutual and (not may or scorer.strong(a, b) < p.strong):
@@ -530,6 +517,18 @@ def cluster(
             members[root].extend(members.pop(other))  # in place: a growing group is not copied
             linked[(a, b)] = s
     return linked
+
+
+def _refusal_key(members, ga: int, gb: int) -> tuple[int, int, int, int]:
+    """What the guard compares when joining groups ``ga`` and ``gb``: a group's first
+    :data:`GUARD_MEMBERS` members are told by its root and how many it has up to that, as
+    its list starts with its root and only ever grows at the end."""
+    return (
+        ga,
+        min(len(members[ga]), GUARD_MEMBERS),
+        gb,
+        min(len(members[gb]), GUARD_MEMBERS),
+    )
 
 
 def _verdicts_ahead(  # noqa: PLR0913 - the loop's state
@@ -554,9 +553,9 @@ def _verdicts_ahead(  # noqa: PLR0913 - the loop's state
         if ga == gb or key in seen:
             continue
         seen.add(key)
-        left, right = members[ga][:GUARD_MEMBERS], members[gb][:GUARD_MEMBERS]
-        if (ga, len(left), gb, len(right)) in refused:
+        if _refusal_key(members, ga, gb) in refused:
             continue
+        left, right = members[ga][:GUARD_MEMBERS], members[gb][:GUARD_MEMBERS]
         keys.append(key)
         starts.append(len(xs))
         for x in left:
