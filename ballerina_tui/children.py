@@ -37,6 +37,19 @@ def process_count(items: int, threshold: int, most: int) -> int:
     return max(1, min(core_count(), most, items))
 
 
+def thread_map(work: Callable, items: list, most: int = 4) -> list:
+    """``[work(item) for item in items]``, in that order, on one thread per usable core
+    (at most ``most``). Only worth it where ``work`` spends its time in numpy or
+    ``scipy.sparse`` calls that release the GIL; the results are those of one thread."""
+    threads = min(core_count(), most, len(items))
+    if threads <= 1:
+        return [work(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="ballerina-") as pool:
+        return list(pool.map(work, items))
+
+
 def shares(items: list, parts: int) -> list[list]:
     """``items`` cut into ``parts`` contiguous runs of (nearly) equal length, in order."""
     size, extra = divmod(len(items), parts)

@@ -316,3 +316,36 @@ def test_mutual_best_matches_the_definition(raw, reviews):
 
     expected = [best(x, code[y]) == k and best(y, code[x]) == k for k, (x, y) in enumerate(keys)]
     assert _mutual_best(pairs, code).tolist() == expected
+
+
+def test_blocks_and_threads_give_the_result_of_one_go(engine, monkeypatch):
+    """Candidates, similarities, scores and the strong bound computed a few pairs (or rows)
+    at a time on two threads are those of one go on one thread, to the last bit."""
+    from ballerina_tui import children
+    from ballerina_tui.characters import CharacterSet
+    from ballerina_tui.claims import pairs as pairs_module
+    from ballerina_tui.claims.linking import link_claims
+
+    claims, aligner, rep = engine
+    reviews = [c.review for c in claims]
+
+    def everything():
+        matrix = ClaimMatrix(aligner.features, aligner.weights, aligner.df)
+        a, b, w = lexical_candidates(matrix, reviews, rep, 12)
+        sims = matrix.similarity(a, b, params=aligner)
+        state = link_claims(claims, CharacterSet(), PARAMS, features=aligner.features)
+        table = state.pairs
+        maybe = state.scorer.may_be_strong(table, np.arange(len(table)))
+        scores, dense = state.scorer.score_pairs(table.a, table.b, table.lexical)
+        return [a, b, w, sims, table.a, table.b, table.score, maybe, scores, dense]
+
+    monkeypatch.setattr(children, "core_count", lambda: 1)
+    whole = everything()
+    monkeypatch.setattr(children, "core_count", lambda: 2)
+    monkeypatch.setattr(pairs_module, "PAIR_BLOCK", 37)
+    monkeypatch.setattr(pairs_module, "BLOCK_ENTRIES", 500)
+    split = everything()
+    assert len(whole[0]) > 300 and len(whole[4]) > 300
+    for one, blocks in zip(whole, split, strict=True):
+        assert one.dtype == blocks.dtype
+        assert np.array_equal(one, blocks)

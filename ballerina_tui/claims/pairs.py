@@ -21,6 +21,21 @@ import numpy as np
 
 CHUNK = 1 << 18  # pairs per vectorised step: bounded memory for any number of pairs
 BLOCK_ENTRIES = 6_000_000  # products computed per block of rows (about 100 MB at most)
+PAIR_BLOCK = 1 << 16  # pairs whose evidence is computed together (a dozen arrays of 0.5 MB)
+
+
+def by_blocks(work, n: int, block: int | None = None) -> np.ndarray:
+    """``work(lo, hi)`` (the array of pairs ``lo`` to ``hi``) of all ``n`` pairs, a block at
+    a time, the blocks shared between the cores: millions of pairs in one go held a dozen
+    temporary arrays of their size (350 MB at 10,000 reviews). Each pair's value is its
+    own, so the result is that of one go."""
+    from ballerina_tui.children import thread_map
+
+    block = block or PAIR_BLOCK
+    if n <= block:
+        return work(0, n)
+    parts = thread_map(lambda lo: work(lo, min(n, lo + block)), list(range(0, n, block)))
+    return np.concatenate(parts)
 
 
 def _csr(rows: list[int], cols: list[int], shape: tuple[int, int], data=None):
@@ -133,6 +148,14 @@ class ClaimMatrix:
     def similarity(self, a: np.ndarray, b: np.ndarray, shared=None, *, params) -> np.ndarray:
         """:meth:`_Aligner.similarity` of every pair ``(a[k], b[k])``. ``shared``: the
         shared weight already known (the candidates' own, rare terms only)."""
+        return by_blocks(
+            lambda lo, hi: self._similarity(
+                a[lo:hi], b[lo:hi], None if shared is None else shared[lo:hi], params
+            ),
+            len(a),
+        )
+
+    def _similarity(self, a: np.ndarray, b: np.ndarray, shared, params) -> np.ndarray:
         wa, wb = self.total[a], self.total[b]
         small, large = np.minimum(wa, wb), np.maximum(wa, wb)
         common = rowwise(self.binary, self.binary, a, b)
@@ -203,6 +226,8 @@ def lexical_candidates(
     weight). Each claim keeps its ``per_claim`` partners of heaviest shared weight."""
     import scipy.sparse as sp
 
+    from ballerina_tui.children import thread_map
+
     n = matrix.n
     rep_a = np.asarray(rep, dtype=np.int64)
     reps = np.unique(rep_a)
@@ -232,14 +257,13 @@ def lexical_candidates(
     right.eliminate_zeros()
     left = (right @ sp.diags(matrix.term_weight * kept)).tocsr()
     right_t = right.T.tocsr()
-    out_a: list[np.ndarray] = []
-    out_b: list[np.ndarray] = []
-    out_w: list[np.ndarray] = []
     # Rows per block: about BLOCK_ENTRIES products in each (a row meets at most
     # cap x its terms others).
     per_row = max(1, right.nnz // len(reps)) * cap
     block = max(64, min(8192, BLOCK_ENTRIES // per_row))
-    for lo in range(0, len(reps), block):
+
+    def picked(lo: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs kept of rows ``lo`` to ``lo + block``: (row, column, weight)."""
         hi = min(len(reps), lo + block)
         product = (left[lo:hi] @ right_t).tocsr()
         indptr, cols, weight = product.indptr, product.indices, product.data
@@ -248,27 +272,27 @@ def lexical_candidates(
         rows, cols, weight = rows[ok], cols[ok], weight[ok]
         counts = np.bincount(rows - lo, minlength=hi - lo)
         starts = np.concatenate(([0], np.cumsum(counts)))
-        small = np.repeat(counts <= per_claim, counts)
-        out_a.append(rows[small])
-        out_b.append(cols[small])
-        out_w.append(weight[small])
-        picks = [
+        over = counts > per_claim
+        keep = [np.flatnonzero(np.repeat(~over, counts))]
+        keep += [
             s + np.argpartition(-weight[s:e], per_claim - 1)[:per_claim]
-            for s, e in zip(
-                starts[:-1][counts > per_claim].tolist(),
-                starts[1:][counts > per_claim].tolist(),
-                strict=True,
-            )
+            for s, e in zip(starts[:-1][over].tolist(), starts[1:][over].tolist(), strict=True)
         ]
-        if picks:  # one array per block, not three per claim
-            pick = np.concatenate(picks)
-            del picks
-            out_a.append(rows[pick])
-            out_b.append(cols[pick])
-            out_w.append(weight[pick])
-    a = reps[np.concatenate(out_a)]
-    b = reps[np.concatenate(out_b)]
-    weight = np.concatenate(out_w)
+        chosen = np.concatenate(keep)
+        return rows[chosen], cols[chosen], weight[chosen]
+
+    # The blocks share the cores (the products and the array steps release the GIL).
+    parts = thread_map(picked, list(range(0, len(reps), block)))
+    reps32 = reps.astype(np.int32)
+    a = reps32[np.concatenate([part[0] for part in parts])]
+    b = reps32[np.concatenate([part[1] for part in parts])]
+    weight = np.concatenate([part[2] for part in parts])
+    del parts
     lo_, hi_ = np.minimum(a, b), np.maximum(a, b)
-    _keys, first = np.unique(lo_ * n + hi_, return_index=True)
-    return lo_[first], hi_[first], weight[first]
+    del a, b
+    key = lo_.astype(np.int64)
+    key *= n
+    key += hi_
+    _keys, first = np.unique(key, return_index=True)
+    del key, _keys
+    return lo_[first].astype(np.int64), hi_[first].astype(np.int64), weight[first]
