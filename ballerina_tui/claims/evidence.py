@@ -161,8 +161,8 @@ class _Features:
     negated: bool
     negated_terms: set[str]
     bigrams: set[str] = field(default_factory=set)
-    key_entities: set[str] = field(default_factory=set)
-    subject: frozenset[str] = frozenset()
+    key_entities: set[str] = _NONE  # (set by :class:`_Aligner`)
+    subject: frozenset[str] = _NONE
     explicit: bool = False  # the subject is named in the claim, not a pronoun
     restrictive: bool = False  # "not just …"
     negated_words: dict[str, str] = field(default_factory=dict)  # stem -> word as written
@@ -227,7 +227,7 @@ def claim_features(  # noqa: C901 - one pass
         bigrams = {seen(f"{x} {y}") for x, y in zip(tokens, tokens[1:], strict=False)}
         own = list(claim.characters)
         pronoun = _PRONOUN_SUBJECT.match(claim.text)
-        subject: frozenset[str] = frozenset()
+        subject: frozenset[str] = _NONE
         if pronoun:
             # "He meets Rooney" / "They don't team up": the pronoun stands for whoever
             # the paragraph was just talking about.

@@ -6,7 +6,7 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from ballerina_tui.claims.evidence import ENTITY
+from ballerina_tui.claims.evidence import _NONE, ENTITY
 from ballerina_tui.claims.model import Claim, _UnionFind
 from ballerina_tui.claims.scoring import (
     Params,
@@ -66,17 +66,21 @@ class Scorer:
         self.aspects: list[frozenset[str]] = []
         self.names: list[frozenset[str]] = []
         df: dict[str, int] = {}
+        # (Most claims name nobody and no aspect: they share one empty set, not one each.)
         for f in aligner.features:
-            self.aspects.append(frozenset(aspect_of[t] for t in f.terms if t in aspect_of))
+            self.aspects.append(frozenset(aspect_of[t] for t in f.terms if t in aspect_of) or _NONE)
             names = {t for t in f.terms if t.startswith(ENTITY)}
             names |= f.proper
-            self.names.append(frozenset(names))
+            self.names.append(frozenset(names) or _NONE)
             for name in names:
                 df[name] = df.get(name, 0) + 1
         # A name most claims carry (the film's lead) is no evidence of anything.
         common = max(3, int(0.05 * len(claims)))
-        self.names = [frozenset(n for n in names if df[n] <= common) for names in self.names]
-        self._cache: dict[tuple[int, int], float] = {}
+        self.names = [
+            frozenset(n for n in names if df[n] <= common) or _NONE for names in self.names
+        ]
+        self._cache: dict[int, float] = {}  # pair (see :meth:`_key`) -> score
+        self._n = len(claims)
         # Sentences cut into several claims: sentence number -> its claims.
         self.sentence = sentences_of(claims)
         pieces: dict[int, list[int]] = {}
@@ -153,7 +157,7 @@ class Scorer:
     def score(
         self, a: int, b: int, lexical: float | None = None, dense: float | None = None
     ) -> float:
-        key = (a, b) if a < b else (b, a)
+        key = self._key(a, b)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -163,7 +167,13 @@ class Scorer:
                 return float(self.table.score[k])
         return self._compute(a, b, key, lexical, dense)
 
-    def _compute(self, a: int, b: int, key, lexical: float | None, dense: float | None) -> float:
+    def _key(self, a: int, b: int) -> int:
+        """The cache's key of a pair: one number, not a tuple of two (300,000 of them)."""
+        return a * self._n + b if a < b else b * self._n + a
+
+    def _compute(
+        self, a: int, b: int, key: int, lexical: float | None, dense: float | None
+    ) -> float:
         """:func:`~.scoring.combine` of the pair's evidence: the guard of a large folder
         computes millions of these (most share fewer than two terms: no similarity)."""
         fa, fb = self.aligner.features[a], self.aligner.features[b]
@@ -215,26 +225,30 @@ class Scorer:
         computed for all pairs at once (see :mod:`.pairs`)."""
         import numpy as np
 
-        from ballerina_tui.claims.pairs import rowwise
+        from ballerina_tui.claims.pairs import by_blocks, rowwise
 
         names, numbers = self._names_numbers()
         masks = self.aspect_masks()
         p = self.params
-        dense = self.cosines(a, b)
-        score = (
-            np.minimum(lexical, 1.5)
-            + p.dense * np.maximum(0.0, dense - p.dense_floor)
-            + np.where((masks[a] & masks[b]) != 0, p.aspect, 0.0)
-            + p.name * np.minimum(rowwise(names, names, a, b), 3)
-            + p.number * np.minimum(rowwise(numbers, numbers, a, b), 3)
-        )
-        return score, dense
+        dense = by_blocks(lambda lo, hi: self.cosines(a[lo:hi], b[lo:hi]), len(a))
+
+        def block(lo: int, hi: int) -> np.ndarray:
+            x, y = a[lo:hi], b[lo:hi]
+            return (
+                np.minimum(lexical[lo:hi], 1.5)
+                + p.dense * np.maximum(0.0, dense[lo:hi] - p.dense_floor)
+                + np.where((masks[x] & masks[y]) != 0, p.aspect, 0.0)
+                + p.name * np.minimum(rowwise(names, names, x, y), 3)
+                + p.number * np.minimum(rowwise(numbers, numbers, x, y), 3)
+            )
+
+        return by_blocks(block, len(a)), dense
 
     def scores(self, pairs: list[tuple[int, int]]) -> list[float]:
         """:meth:`score` of each of ``pairs``: candidates read from the table in one
         look-up, the cosines of the others in one product, and those kept."""
         keys = [(a, b) if a < b else (b, a) for a, b in pairs]
-        out: list[float | None] = [self._cache.get(key) for key in keys]
+        out: list[float | None] = [self._cache.get(self._key(a, b)) for a, b in keys]
         todo = [k for k, v in enumerate(out) if v is None]
         if not todo:
             return out  # type: ignore[return-value]
@@ -249,7 +263,7 @@ class Scorer:
                 out[k] = float(self.table.score[found[n]])
             else:
                 a, b = keys[k]
-                out[k] = self._compute(a, b, keys[k], None, dense[n])
+                out[k] = self._compute(a, b, self._key(a, b), None, dense[n])
         return out  # type: ignore[return-value]
 
     def pair_scores(self, xs, ys):
@@ -279,6 +293,7 @@ class Scorer:
     def release(self) -> None:
         """Drop the matrices made for comparing many pairs at once."""
         self.matrix = self._matrices = self._function_matrix = None
+        self._cache.clear()  # (scores computed again if asked: the same numbers)
 
     def may_be_strong(self, pairs: Pairs, at) -> np.ndarray:
         """Whether each pair ``at`` could link on its own (:meth:`strong` ≥ ``strong``),
@@ -287,33 +302,50 @@ class Scorer:
         the rounding :meth:`parts` does) is below :meth:`strong` too."""
         import numpy as np
 
-        from ballerina_tui.claims.pairs import rowwise
+        from ballerina_tui.claims.pairs import by_blocks, rowwise
 
         p = self.params
         if self.matrix is None or pairs.dense is None:
             return np.ones(len(at), dtype=bool)
         numbers = self._names_numbers()[1]
         number_counts = np.diff(numbers.indptr)
-        a, b = pairs.a[at], pairs.b[at]
-        coverage = self.coverage_many(a, b)
-        apart = number_counts[a] + number_counts[b] - 2 * rowwise(numbers, numbers, a, b) > 0
-        own = (
-            coverage
-            + p.strong_dense * np.maximum(0.0, pairs.dense[at] - p.dense_floor)
-            - np.where(apart, p.numbers_apart, 0.0)
-        )
-        return own >= p.strong - 1e-3
+        self._functions()  # made once, before the blocks share it
+
+        def block(lo: int, hi: int) -> np.ndarray:
+            some = at[lo:hi]
+            a, b = pairs.a[some], pairs.b[some]
+            coverage = self.coverage_many(a, b)
+            shared = rowwise(numbers, numbers, a, b)
+            apart = number_counts[a] + number_counts[b] - 2 * shared > 0
+            own = (
+                coverage
+                + p.strong_dense * np.maximum(0.0, pairs.dense[some] - p.dense_floor)
+                - np.where(apart, p.numbers_apart, 0.0)
+            )
+            return own >= p.strong - 1e-3
+
+        return by_blocks(block, len(at))
+
+    def _functions(self):
+        """Each claim's function words as an incidence matrix (made once)."""
+        from ballerina_tui.claims.pairs import _incidence
+
+        if self._function_matrix is None:
+            functions = [self.function(i) for i in range(len(self.claims))]
+            self._function_matrix = _incidence(functions)[0]
+            # Kept as the matrix only: the sets of every claim took about 80 MB at
+            # 10,000 reviews (:meth:`function` finds one again when asked).
+            del functions
+            self._function = [None] * len(self.claims)
+        return self._function_matrix
 
     def coverage_many(self, a, b):
         """:meth:`coverage` of the pairs ``(a[k], b[k])`` (arrays), all at once."""
         import numpy as np
 
-        from ballerina_tui.claims.pairs import _incidence, rowwise
+        from ballerina_tui.claims.pairs import rowwise
 
-        if self._function_matrix is None:
-            functions = [self.function(i) for i in range(len(self.claims))]
-            self._function_matrix = _incidence(functions)[0]
-        words = self._function_matrix
+        words = self._functions()
         counts = np.diff(words.indptr)
         shared = rowwise(self.matrix.weighted, self.matrix.binary, a, b)
         both_n = rowwise(words, words, a, b)
@@ -583,16 +615,22 @@ def _mutual_best(pairs: Pairs, code):
 
     m = len(pairs)
     # Each pair is met as (a, b) at 2k and then (b, a) at 2k + 1: a stable sort keeps
-    # that order among equal scores.
-    x = np.empty(2 * m, dtype=np.int64)
-    x[0::2], x[1::2] = pairs.a, pairs.b
-    review = np.empty(2 * m, dtype=np.int64)
-    review[0::2], review[1::2] = code[pairs.b], code[pairs.a]
-    key = x * (int(code.max(initial=0)) + 1) + review  # one claim, one other review
-    del x, review
-    order = np.argsort(-np.repeat(pairs.score, 2), kind="stable")
-    order = order[np.argsort(key[order], kind="stable")]  # by key, then best score first
-    key = key[order]
+    # that order among equal scores. (Arrays of 2m, made and dropped one by one: at
+    # 10,000 reviews each is 64 MB.)
+    reviews = int(code.max(initial=0)) + 1
+    key = np.empty(2 * m, dtype=np.int64)  # one claim, one other review
+    key[0::2] = pairs.a * reviews + code[pairs.b]
+    key[1::2] = pairs.b * reviews + code[pairs.a]
+    scores = np.repeat(pairs.score, 2)
+    np.negative(scores, out=scores)
+    order = np.argsort(scores, kind="stable")
+    del scores
+    by_key = key[order]
+    del key
+    again = np.argsort(by_key, kind="stable")  # by key, then best score first
+    order = order[again]
+    key = by_key[again]
+    del by_key, again
     first = np.ones(len(order), dtype=bool)
     first[1:] = key[1:] != key[:-1]
     del key

@@ -14,7 +14,7 @@ SHARED = "shared"
 CONFLICT = "conflict"
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     id: str  # "<review id>:<n>", n counting from 1 in reading order
     review: str
