@@ -500,10 +500,14 @@ def cluster(
     # Best first; equal scores in the pairs' order (a stable sort).
     order = np.argsort(-pairs.score, kind="stable")
     above = int(np.searchsorted(-pairs.score[order], -lowest, side="right"))
+    # Only a mutual best match or a pair that may be strong can link: the others are
+    # left out before the loop (at 10,000 reviews, most of the pairs above the floor).
+    order = order[:above]
+    order = order[(qualifies | maybe)[order]]
     ahead = scorer.matrix is not None and scorer.table is not None
     step = 1 << 12
-    for lo in range(0, above, step):
-        ks = order[lo : min(above, lo + step)]
+    for lo in range(0, len(order), step):
+        ks = order[lo : lo + step]
         chunk = list(
             zip(
                 pairs.a[ks].tolist(),

@@ -22,6 +22,7 @@ import numpy as np
 CHUNK = 1 << 18  # pairs per vectorised step: bounded memory for any number of pairs
 BLOCK_ENTRIES = 6_000_000  # products computed per block of rows (about 100 MB at most)
 PAIR_BLOCK = 1 << 16  # pairs whose evidence is computed together (a dozen arrays of 0.5 MB)
+SMALL_BLOCK = 4096  # fewer pairs than this are not shared between threads
 
 
 def by_blocks(work, n: int, block: int | None = None) -> np.ndarray:
@@ -29,9 +30,11 @@ def by_blocks(work, n: int, block: int | None = None) -> np.ndarray:
     a time, the blocks shared between the cores: millions of pairs in one go held a dozen
     temporary arrays of their size (350 MB at 10,000 reviews). Each pair's value is its
     own, so the result is that of one go."""
-    from ballerina_tui.children import thread_map
+    from ballerina_tui.children import core_count, thread_map
 
-    block = block or PAIR_BLOCK
+    # A few thousand pairs and more are worth sharing between the cores (the guard asks
+    # for about 15,000 at a time).
+    block = block or min(PAIR_BLOCK, max(SMALL_BLOCK, -(-n // core_count())))
     if n <= block:
         return work(0, n)
     parts = thread_map(lambda lo: work(lo, min(n, lo + block)), list(range(0, n, block)))
