@@ -221,6 +221,28 @@ def test_contradictions_are_symmetric(bundled):
             assert analysis.claim(other).review != claim.review
 
 
+def test_a_reviews_claims_counts_and_claim_at_match_a_scan_of_every_claim(bundled):
+    """``for_review``, ``counts`` and ``claim_at`` read each review's claims from an index
+    made once (the sidebar asks for all 10,000 reviews' counts); they must say what a scan
+    of every claim says, in reading order, and nothing for an unknown review."""
+    corpus, analysis = bundled
+    for review in corpus.reviews:
+        scanned = [c for c in analysis.claims if c.review == review.id]
+        assert scanned and analysis.for_review(review.id) == scanned
+        counts = {"unique": 0, "shared": 0, "conflict": 0}
+        for c in scanned:
+            counts[c.status] += 1
+        assert analysis.counts(review.id) == counts
+        for offset in range(0, len(review.text), 7):
+            inside = [c for c in scanned if c.start <= offset < c.end]
+            assert analysis.claim_at(review.id, offset) == (inside[0] if inside else None)
+    analysis.for_review(corpus.reviews[0].id).clear()  # a copy: the analysis keeps its own
+    assert analysis.for_review(corpus.reviews[0].id)
+    assert analysis.for_review("no-such-review") == []
+    assert analysis.counts("no-such-review") == {"unique": 0, "shared": 0, "conflict": 0}
+    assert analysis.claim_at("no-such-review", 0) is None
+
+
 def test_diff_rows_cover_every_claim_of_the_shown_reviews(bundled):
     corpus, analysis = bundled
     rows = diff_rows(analysis, ["preview", "critic"])

@@ -99,6 +99,11 @@ class ClaimAnalysis:
         self._by_id = {c.id: c for c in self.claims}
         self._groups = {g.id: g for g in self.groups}
         self._index = {c.id: i for i, c in enumerate(self.claims)}
+        # Each review's claims in reading order: the sidebar asks for every review's
+        # counts, and scanning all claims for each took 170 s at 10,000 reviews.
+        self._by_review: dict[str, list[Claim]] = {}
+        for c in self.claims:
+            self._by_review.setdefault(c.review, []).append(c)
         self._scorer = None
         self._scorer_factory = None
 
@@ -263,19 +268,19 @@ class ClaimAnalysis:
         return self._groups[group_id]
 
     def for_review(self, review_id: str) -> list[Claim]:
-        return [c for c in self.claims if c.review == review_id]
+        return list(self._by_review.get(review_id, ()))
 
     def claim_at(self, review_id: str, offset: int) -> Claim | None:
         """The claim of ``review_id`` whose span contains ``offset``."""
-        for claim in self.claims:
-            if claim.review == review_id and claim.start <= offset < claim.end:
+        for claim in self._by_review.get(review_id, ()):
+            if claim.start <= offset < claim.end:
                 return claim
         return None
 
     def counts(self, review_id: str) -> dict[str, int]:
         """How many of a review's claims are unique, shared and conflicting."""
         out = {UNIQUE: 0, SHARED: 0, CONFLICT: 0}
-        for claim in self.for_review(review_id):
+        for claim in self._by_review.get(review_id, ()):
             out[claim.status] += 1
         return out
 
