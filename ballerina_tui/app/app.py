@@ -25,9 +25,12 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ballerina_tui.app import textual_fixes
 from ballerina_tui.characters import CharacterSet
 from ballerina_tui.corpus import Corpus, ReviewStream
 from ballerina_tui.highlights import HighlightStore
+
+textual_fixes.apply()
 
 
 class BallerinaApp(App):
