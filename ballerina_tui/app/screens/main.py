@@ -145,9 +145,11 @@ class MainScreen(Screen):
         reviews.add_options(Option(review_prompt(review, None), id=review.id) for review in batch)
 
     def _claims_changed(self, _version: int) -> None:
-        self._fill_sidebar()
+        # The open review's marks first, painted before the sidebar's counts are redone:
+        # at 10,000 reviews laying out the sidebar again holds the screen for seconds.
         self.query_one(Reader).set_analysis(self.app.analysis)
         self._update_status()
+        self.call_after_refresh(self._fill_sidebar)
 
     def _progress_changed(self, _line: str) -> None:
         self._update_status()
