@@ -581,9 +581,9 @@ def _verdicts_ahead(  # noqa: PLR0913 - the loop's state
     starts: list[int] = []
     xs: list[int] = []
     ys: list[int] = []
-    for a, b, _s, mutual, may in chunk:
-        if not (mutual or may):
-            continue  # no link whatever the guard says (see cluster)
+    # (Every pair of ``chunk`` is a mutual best match or may be strong: cluster leaves
+    # the others out.)
+    for a, b, *_rest in chunk:
         ga, gb = uf.find(a), uf.find(b)
         key = (ga, gb) if ga < gb else (gb, ga)
         if ga == gb or key in seen:
