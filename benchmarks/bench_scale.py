@@ -296,18 +296,23 @@ asyncio.run(main())
 """
 
 
+def _app_run(script: str, folder: Path, env: dict, timeout: float) -> list[str]:
+    """The words of the last line ``script`` prints, run as a whole process on ``folder``."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1].split()
+
+
 def first_frame(folder: Path, env: dict) -> dict | None:
     """Seconds to the first frame, and until every review is in the sidebar."""
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", FIRST_FRAME, str(folder)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=True,
-        )
-        first, loaded, count = done.stdout.strip().splitlines()[-1].split()
+        first, loaded, count = _app_run(FIRST_FRAME, folder, env, 180)
         return {
             "first_s": round(float(first), 3),
             "loaded_s": round(float(loaded), 3),
@@ -338,15 +343,7 @@ def marks(folder: Path, env: dict) -> float | None:
     already cached (run after :func:`claims`): the reader gets the analysis before the
     sidebar's counts are laid out again."""
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", MARKS, str(folder)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=660,
-            check=True,
-        )
-        seconds, ok = done.stdout.strip().splitlines()[-1].split()
+        seconds, ok = _app_run(MARKS, folder, env, 660)
         return round(float(seconds), 2) if ok == "True" else None
     except (subprocess.SubprocessError, ValueError, IndexError):
         return None
