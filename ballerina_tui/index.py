@@ -341,6 +341,12 @@ class ReviewIndex:
         return self._in_memory
 
     @property
+    def signature(self) -> str | None:
+        """The folder's signature as :meth:`ensure` took it, before reading any review
+        (``None`` before then, and for an index kept in memory)."""
+        return None if self._in_memory else self._signature
+
+    @property
     def characters(self) -> CharacterSet:
         """``characters.yaml`` merged with the people the reviews name (computed once)."""
         if self._characters is None:

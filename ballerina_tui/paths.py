@@ -63,7 +63,12 @@ def corpus_key(folder: Path) -> str:
 
 
 def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half.
+    """:func:`atomic_write_bytes` of ``text`` in UTF-8 (newlines written as they are)."""
+    atomic_write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is then
     renamed over the target. With ``overwrite=False`` an existing file raises
@@ -89,8 +94,8 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
         # (0666 less the umask), a replaced file keeps its own.
         with contextlib.suppress(OSError):
             os.fchmod(fd, stat.S_IMODE(existing) if existing is not None else 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:

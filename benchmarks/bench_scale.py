@@ -21,7 +21,8 @@ Per size it prints:
 - claims: ``ballerina-tui claims --json`` as a whole process, wall time and peak RSS
   (``resource.getrusage`` of the child);
 - marks (cached): the app started again once the claims are cached, time until the open
-  review's claims are marked (whole process);
+  review's claims are marked (read ahead from the marks file, ``claims/marks.py``) and, in
+  brackets, until the whole analysis has landed (whole process);
 - growth: each figure's ratio from one size to the next, next to the ratio of reviews.
 
 Wall-clock time and, in brackets, CPU time of the process: on a shared machine the wall
@@ -333,18 +334,22 @@ async def main():
         await pilot.pause()
         while app.analysis is None and time.perf_counter() - started < 600:
             await asyncio.sleep(0.02)
-        print(time.perf_counter() - started, app.analysis_state == "")
+        landed = time.perf_counter() - started
+        while app.marks_at is None and time.perf_counter() - started < 600:
+            await asyncio.sleep(0.02)
+        print(app.marks_at - started, landed, app.analysis_state == "")
 asyncio.run(main())
 """
 
 
-def marks(folder: Path, env: dict) -> float | None:
+def marks(folder: Path, env: dict) -> dict | None:
     """Seconds from launch until the open review's claims are marked, with the analysis
-    already cached (run after :func:`claims`): the reader gets the analysis before the
-    sidebar's counts are laid out again."""
+    already cached (run after :func:`claims`), and until the whole analysis has landed."""
     try:
-        seconds, ok = _app_run(MARKS, folder, env, 660)
-        return round(float(seconds), 2) if ok == "True" else None
+        seconds, landed, ok = _app_run(MARKS, folder, env, 660)
+        if ok != "True":
+            return None
+        return {"marks_s": round(float(seconds), 2), "analysis_s": round(float(landed), 2)}
     except (subprocess.SubprocessError, ValueError, IndexError):
         return None
 
@@ -426,7 +431,7 @@ def run(
         row["first_frame"] = first_frame(folder, env) if with_app else None
         if with_claims:
             row["claims"] = claims(folder, env)
-            row["marks_s"] = marks(folder, env) if with_app else None
+            row["marks"] = marks(folder, env) if with_app else None
         report["sizes"][size] = row
         print(f"{size}: {json.dumps(row)}", file=sys.stderr, flush=True)
     return report
@@ -477,7 +482,9 @@ def print_table(report: dict) -> None:
                 if not r.get("first_frame")
                 else f"{r['first_frame']['first_s']:.2f} s ({r['first_frame']['loaded_s']:.1f})",
                 "—" if not c else f"{c['seconds']} s ({c.get('cpu_s')}) / {c['peak_mb']} MB",
-                "—" if r.get("marks_s") is None else f"{r['marks_s']:.2f} s",
+                "—"
+                if not r.get("marks")
+                else f"{r['marks']['marks_s']:.2f} s ({r['marks']['analysis_s']:.1f})",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]

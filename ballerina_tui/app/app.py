@@ -86,6 +86,8 @@ class BallerinaApp(App):
         self._stream = stream
         self._problems_shown = 0
         self.first_frame_at: float | None = None  # perf_counter() once the first frame is up
+        # perf_counter() once the open review's claims are first marked (preview or not)
+        self.marks_at: float | None = None
         self.blink = blink
         self.analyze_in_background = analyze_in_background
         self.characters, self.characters_problem = self._load_characters(corpus)
@@ -229,6 +231,8 @@ class BallerinaApp(App):
 
         stream = self._stream
         if stream is not None:
+            if self.analyze_in_background:
+                self._preview_marks(self.corpus)
             if not self._load_rest(self.corpus, stream):
                 return
             if not self.analyze_in_background:
@@ -258,6 +262,24 @@ class BallerinaApp(App):
             self._to_app(self._set_analysis, None, f"claim analysis failed: {exc}")
             return
         self._to_app(self._set_analysis, analysis, None)
+
+    def _preview_marks(self, corpus: Corpus) -> None:
+        """The open review's marks from the cache, before the rest of the folder is read
+        (:mod:`ballerina_tui.claims.marks`); the whole analysis replaces them when it
+        lands. Not when the fan has corrections: they apply to a whole analysis only."""
+        from ballerina_tui.claims import marks
+        from ballerina_tui.corrections import CorrectionStore
+        from ballerina_tui.index import folder_signature
+
+        name = marks.stamp(folder_signature(corpus.root), corpus.characters_path)
+        found = marks.load(name, corpus.reviews[0])
+        if found is not None and not CorrectionStore.for_corpus(corpus).items:
+            self._to_app(self._set_preview, found)
+
+    def _set_preview(self, marks) -> None:
+        main = self.main_screen
+        if self.analysis is None and main is not None:
+            main.preview_marks(marks)
 
     def _load_rest(self, corpus: Corpus, stream: ReviewStream) -> bool:
         """Load the rest of the folder in batches, handing each to the app; whether the

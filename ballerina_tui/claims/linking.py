@@ -169,6 +169,7 @@ def _analyze(
         if cached is not None:
             total = len(corpus.reviews)
             report_progress(progress, "claims", total, total)
+            _store_marks(index, corpus, cached, only_missing=True)
             return cached
     from ballerina_tui.claims.parallel import per_review
 
@@ -197,7 +198,17 @@ def _analyze(
     report_progress(progress, "claims", total, total)
     if key is not None:
         disk_cache.store(key, analysis)
+        _store_marks(index, corpus, analysis)
     return analysis
+
+
+def _store_marks(index, corpus, analysis, *, only_missing: bool = False) -> None:
+    """The marks file a later start shows the open review's marks from (:mod:`.marks`)."""
+    from ballerina_tui.claims import marks
+
+    name = marks.stamp(getattr(index, "signature", None), corpus.characters_path)
+    if not (only_missing and marks.exists(name)):
+        marks.store(name, corpus, analysis)
 
 
 class LinkState:

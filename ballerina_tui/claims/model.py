@@ -36,6 +36,11 @@ class Claim:
             return CONFLICT
         return UNIQUE if self.unique else SHARED
 
+    @property
+    def shared_count(self) -> int:
+        """How many other reviews say it."""
+        return len(self.shared_with)
+
     def to_json(self, *, shared_with: bool = True) -> dict:
         """The claim's JSON; ``shared_with=False`` leaves that list empty (a streamed
         writer fills it in)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +17,17 @@ from ballerina_tui.app.widgets.agreement import SORTS, reviewer_order
 from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.app.widgets.reader import Reader, Span
 from ballerina_tui.textutil import display_safe, one_line
+
+# Reviewers named in the status line for a claim; the rest are counted.
+NAMES_SHOWN = 8
+
+
+def _listed(names: list[str], total: int | None = None) -> str:
+    """``a, b, c`` or, past :data:`NAMES_SHOWN` (or short of ``total``), ``… and N more``."""
+    total = len(names) if total is None else total
+    shown = names[:NAMES_SHOWN]
+    more = total - len(shown)
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def review_prompt(review, counts: dict | None) -> Content:
@@ -149,7 +162,27 @@ class MainScreen(Screen):
         # at 10,000 reviews laying out the sidebar again holds the screen for seconds.
         self.query_one(Reader).set_analysis(self.app.analysis)
         self._update_status()
+        self.call_after_refresh(self._note_marks)
         self.call_after_refresh(self._fill_sidebar)
+
+    def preview_marks(self, marks) -> None:
+        """Marks of the open review read ahead of the analysis (``claims.marks``): shown
+        until the analysis lands, unless another review is open by then."""
+        reader = self.query_one(Reader)
+        if reader.analysis is not None or reader.review is None:
+            return
+        if reader.review.id != marks.review:
+            return
+        reader.set_analysis(marks)
+        self._update_status()
+        self.call_after_refresh(self._note_marks)
+
+    def _note_marks(self) -> None:
+        app = self.app
+        if app.marks_at is None and self.query_one(Reader).marked:
+            import time
+
+            app.marks_at = time.perf_counter()
 
     def _progress_changed(self, _line: str) -> None:
         self._update_status()
@@ -174,9 +207,11 @@ class MainScreen(Screen):
             )
         reader = self.query_one(Reader)
         span = reader.current_span
-        if span is not None and span.claim and app.analysis is not None:
+        # The reader's: the analysis, or the open review's marks read ahead of it.
+        shown = reader.analysis
+        if span is not None and span.claim and shown is not None:
             try:
-                claim = app.analysis.claim(span.claim)
+                claim = shown.claim(span.claim)
             except KeyError:
                 claim = None
             if claim is not None:
@@ -188,14 +223,16 @@ class MainScreen(Screen):
         names = {r.id: r.handle for r in corpus.reviews}
         if claim.status == "conflict":
             others = []
+            shown = self.query_one(Reader).analysis
             for other_id in claim.contradicts:
                 try:
-                    others.append(names.get(self.app.analysis.claim(other_id).review, other_id))
+                    others.append(names.get(shown.claim(other_id).review, other_id))
                 except KeyError:
                     others.append(other_id)
-            return f"≠ conflicts with {', '.join(dict.fromkeys(others))}"
+            return f"≠ conflicts with {_listed(list(dict.fromkeys(others)))}"
         if claim.status == "shared":
-            return f"= shared with {', '.join(names.get(r, r) for r in claim.shared_with)}"
+            shown = [names.get(r, r) for r in islice(claim.shared_with, NAMES_SHOWN)]
+            return f"= shared with {_listed(shown, claim.shared_count)}"
         return "+ only this reviewer says this"
 
     def _show_review(self, review, keep: Span | None = None) -> None:

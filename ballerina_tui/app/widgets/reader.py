@@ -153,6 +153,11 @@ class Reader(LineView):
 
     # ------------------------------------------------------------------ layout
 
+    @property
+    def marked(self) -> bool:
+        """Whether the open review shows claim marks."""
+        return self.marks and bool(self._claims())
+
     def _claims(self):
         if self.analysis is None or self.review is None:
             return []
