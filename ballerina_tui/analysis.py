@@ -247,8 +247,10 @@ def chain_analyzer():
     )
 
 
-# Derivational endings of Porter stems, longest first: director, directori(al), choreographi.
-_FAMILY_SUFFIXES = ("ori", "ial", "ist", "ion", "al", "or", "er", "ic", "i")
+# Derivational endings of Porter stems, longest first: director, directori(al), choreographi,
+# musician, beautifulli (Porter keeps -ian and -ful). Not -at: it joined combat to comb and
+# format to form.
+_FAMILY_SUFFIXES = ("full", "ori", "ial", "ist", "ian", "ion", "ful", "al", "or", "er", "ic", "i")
 FAMILY_MIN = 4
 
 

@@ -30,6 +30,8 @@ REVIEWS = {
     "l": "Cinematography again: cinematography everywhere, a cinematographer's dream.",
     "m": "Her choreography is the star of the show.",
     "n": "The director is new to this.",
+    "o": "A musician wrote every cue and plays it beautifully.",
+    "p": "The music is the beauty of it.",
 }
 
 
@@ -83,6 +85,11 @@ def test_word_families_rank_below_the_exact_stem(searcher):
     assert result.hits[-1].review == "n"
     marked = {h.text[s:e].lower() for h in result.hits for s, e in h.highlights}
     assert {"director", "direction", "directing"} <= marked
+    # Endings Porter keeps: -ian and -ful.
+    result = searcher.search("music", limit=10)
+    assert reviews(result) == {"o", "p"}
+    assert result.hits[-1].review == "o"
+    assert reviews(searcher.search("beautifully")) == {"o", "p"}
     # The family never replaces the word: a word with no family finds what it did.
     assert reviews(searcher.search("darkness")) == {"d", "e", "f"}
 
