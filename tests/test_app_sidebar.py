@@ -80,3 +80,39 @@ def test_sort_key_cycles_rating_and_length(tmp_path, cache):
             assert _ids(app) == [f"r{n:02d}" for n in range(30)]
 
     asyncio.run(run())
+
+
+def test_counts_arrive_in_place_the_list_keeps_its_place(tmp_path, cache):
+    """When the analysis lands the entries get their counts without the list being
+    rebuilt: the same options, the highlighted review and the scroll position kept."""
+    from ballerina_tui.app.widgets.review_entry import ReviewEntry
+
+    async def run():
+        app = BallerinaApp.for_folder(_folder(tmp_path), analyze_in_background=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(100):
+                if len(_ids(app)) == 30:
+                    break
+                await pilot.pause(0.05)
+            reviews = app.screen.query_one("#reviews")
+            reviews.focus()
+            for _ in range(20):
+                await pilot.press("down")
+            await pilot.pause()
+            before = list(reviews.options)
+            scroll, highlighted = reviews.scroll_y, reviews.highlighted
+            assert scroll > 0 and highlighted == 20
+            assert all("claims: …" in str(o.prompt) for o in before)
+            from ballerina_tui.claims import analyze
+
+            app.set_analysis(analyze(app.corpus))
+            await pilot.pause()
+            await pilot.pause()
+            after = list(reviews.options)
+            assert [id(o) for o in after] == [id(o) for o in before]
+            assert (reviews.scroll_y, reviews.highlighted) == (scroll, highlighted)
+            for option in after:
+                assert isinstance(option.prompt, ReviewEntry)
+                assert "unique" in str(option.prompt) and "claims: …" not in str(option.prompt)
+
+    asyncio.run(run())

@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ballerina_tui.app.glyphs import STATUS_GLYPH
 from ballerina_tui.app.widgets.agreement import SORTS, reviewer_order
 from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.app.widgets.reader import Reader, Span
+from ballerina_tui.app.widgets.review_entry import ReviewEntries
 from ballerina_tui.textutil import display_safe, one_line
 
 # Reviewers named in the status line for a claim; the rest are counted.
@@ -28,27 +28,6 @@ def _listed(names: list[str], total: int | None = None) -> str:
     shown = names[:NAMES_SHOWN]
     more = total - len(shown)
     return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
-
-
-def review_prompt(review, counts: dict | None) -> Content:
-    """A sidebar entry: handle, kind, rating, title, and claim counts when known."""
-    head = Content.assemble(
-        (display_safe(review.handle), "bold"),
-        ("  " + display_safe(review.kind), "italic $text-muted"),
-        (f"  {display_safe(review.rating)}" if review.rating else "", "$text-warning"),
-    )
-    title = Content(display_safe(one_line(review.title, 60)))
-    if counts is None:
-        tally = Content.styled("claims: …", "$text-muted")
-    else:
-        tally = Content.assemble(
-            (f"{STATUS_GLYPH['unique']}{counts['unique']} unique", "$text-success"),
-            " ",
-            (f"{STATUS_GLYPH['shared']}{counts['shared']} shared", "$text-secondary"),
-            " ",
-            (f"{STATUS_GLYPH['conflict']}{counts['conflict']} conflict", "$text-error"),
-        )
-    return Content("\n").join([head, title, tally])
 
 
 class StatusLine(Static):
@@ -90,6 +69,10 @@ class MainScreen(Screen):
 
     sort_by = "order"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries = ReviewEntries()
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="sidebar"):
@@ -129,15 +112,22 @@ class MainScreen(Screen):
         reviews = self.query_one("#reviews", OptionList)
         analysis = self.app.analysis
         current = self.query_one(Reader).review
-        reviews.clear_options()
         shown = self._visible_reviews()
-        reviews.add_options(
-            Option(
-                review_prompt(review, None if analysis is None else analysis.counts(review.id)),
-                id=review.id,
-            )
+        entries = self._entries
+        prompts = [
+            entries.entry(review, None if analysis is None else analysis.counts(review.id))
             for review in shown
-        )
+        ]
+        if [option.id for option in reviews.options] == [review.id for review in shown]:
+            # Same reviews in the same order (the counts came): new prompts in place, the
+            # scroll position and the list's width (its scroll bar) unchanged.
+            for n, prompt in enumerate(prompts):
+                reviews.replace_option_prompt_at_index(n, prompt)
+        else:
+            reviews.clear_options()
+            reviews.add_options(
+                Option(prompt, id=review.id) for review, prompt in zip(shown, prompts, strict=True)
+            )
         total = len(self.app.corpus.reviews)
         title = "Reviews" if len(shown) == total else f"Reviews {len(shown)}/{total}"
         if self.sort_by != "order":
@@ -155,7 +145,8 @@ class MainScreen(Screen):
             self._fill_sidebar()
             return
         reviews = self.query_one("#reviews", OptionList)
-        reviews.add_options(Option(review_prompt(review, None), id=review.id) for review in batch)
+        entries = self._entries
+        reviews.add_options(Option(entries.entry(review, None), id=review.id) for review in batch)
 
     def _claims_changed(self, _version: int) -> None:
         # The open review's marks first, painted before the sidebar's counts are redone:
