@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -31,6 +32,14 @@ from ballerina_tui.corpus import Corpus, ReviewStream
 from ballerina_tui.highlights import HighlightStore
 
 textual_fixes.apply()
+
+
+def _keep_out_of_gc() -> None:
+    """What is loaded so far lives as long as the app: out of the cyclic collector's sight
+    (``gc.freeze``), or each full collection walks it all again, on whichever thread
+    allocates next, often the UI's (0.1-0.5 s each at 10,000 reviews). Call it with the
+    collector paused, or the first collection after the pause walks it all once more."""
+    gc.freeze()
 
 
 class BallerinaApp(App):
@@ -226,6 +235,7 @@ class BallerinaApp(App):
 
     def _prepare_steps(self) -> None:
         from ballerina_tui.characters import merge_characters
+        from ballerina_tui.claims.linking import paused_gc
         from ballerina_tui.index import ReviewIndex
         from ballerina_tui.progress import Cancelled
 
@@ -233,7 +243,10 @@ class BallerinaApp(App):
         if stream is not None:
             if self.analyze_in_background:
                 self._preview_marks(self.corpus)
-            if not self._load_rest(self.corpus, stream):
+            with paused_gc():
+                loaded = self._load_rest(self.corpus, stream)
+                _keep_out_of_gc()
+            if not loaded:
                 return
             if not self.analyze_in_background:
                 return
@@ -247,21 +260,37 @@ class BallerinaApp(App):
         index.characters = merge_characters(file_characters, index.discovered())
         self.characters = index.characters
         self._to_app(self._set_index, index)
-        try:
-            from ballerina_tui.claims import analyze
+        # One pause from the analysis to the freeze: a collection in between would walk
+        # every object the analysis made (they are all still in the youngest generation).
+        with paused_gc():
+            try:
+                from ballerina_tui.claims import analyze
 
-            analysis = analyze(corpus, index, progress=self._progress)
-            if corpus is not self.corpus:
+                analysis = analyze(corpus, index, progress=self._progress)
+                if corpus is not self.corpus:
+                    return
+            except NotImplementedError:
+                self._to_app(self._set_analysis, None, "claim engine not available")
                 return
-        except NotImplementedError:
-            self._to_app(self._set_analysis, None, "claim engine not available")
-            return
-        except Cancelled:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the app stays usable without claims
-            self._to_app(self._set_analysis, None, f"claim analysis failed: {exc}")
-            return
-        self._to_app(self._set_analysis, analysis, None)
+            except Cancelled:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the app stays usable without claims
+                self._to_app(self._set_analysis, None, f"claim analysis failed: {exc}")
+                return
+            corrected = self._with_corrections(analysis)
+            _keep_out_of_gc()
+        self._to_app(self._set_analysis, analysis, None, corrected)
+
+    def _with_corrections(self, analysis):
+        """The fan's corrections applied in this thread, not the UI's: even with none, the
+        copy re-indexes every claim (about 1 s at 10,000 reviews). ``(store, the
+        corrections applied, the result)``; the app uses the result only if the store is
+        still its own and holds the same corrections (else it applies them again)."""
+        from ballerina_tui.corrections import CorrectionStore, apply_corrections
+
+        store = getattr(self, "corrections", None) or CorrectionStore.for_corpus(self.corpus)
+        items = list(store.items)
+        return store, items, apply_corrections(analysis, items)
 
     def _preview_marks(self, corpus: Corpus) -> None:
         """The open review's marks from the cache, before the rest of the folder is read
@@ -339,17 +368,29 @@ class BallerinaApp(App):
             self.notify(index.note, severity="warning", markup=False)
         self.index_ready = True
 
-    def _set_analysis(self, analysis, problem: str | None) -> None:
+    def _set_analysis(self, analysis, problem: str | None, corrected=None) -> None:
+        """``corrected``: what :meth:`_with_corrections` made of ``analysis``, if anything."""
         self.base_analysis = analysis  # before the fan's corrections
         if analysis is not None:
-            from ballerina_tui.app.screens.corrections import with_corrections
-
-            analysis = with_corrections(self, analysis)
+            analysis = self._corrected(analysis, corrected)
         self.analysis = analysis
         self.analysis_state = problem or ""
         if problem:
             self.notify(problem, severity="warning", markup=False)
         self.claims_version += 1
+
+    def _corrected(self, analysis, prepared):
+        from ballerina_tui.app.screens.corrections import with_corrections
+
+        if prepared is not None:
+            store, items, corrected = prepared
+            if getattr(self, "corrections", None) is None:
+                self.corrections = store
+                if store.note:
+                    self.notify(store.note, severity="warning", markup=False, timeout=8)
+            if self.corrections is store and store.items == items:
+                return corrected
+        return with_corrections(self, analysis)
 
     def set_analysis(self, analysis) -> None:
         """Give the app an analysis directly (tests, or when analysis ran elsewhere)."""
