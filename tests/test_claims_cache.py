@@ -65,6 +65,36 @@ def test_a_corrupt_cache_file_is_ignored_and_rewritten(folder):
     assert all(p.read_text(encoding="utf-8").startswith("{") for p in cache.folder().glob("*"))
 
 
+def test_the_cache_is_read_a_line_at_a_time_and_any_damage_means_recompute(folder, monkeypatch):
+    """Long sections are cut into lines of CHUNK items (json holds the GIL while it parses
+    one, so the app's screen waits at most one line); a line cut short, out of place or of
+    the wrong shape makes the whole file a miss."""
+    from ballerina_tui.claims import cache
+
+    monkeypatch.setattr(cache, "CHUNK", 2)
+    monkeypatch.setattr(cache, "NUMBERS", 3)
+    first = analyze(load_corpus(folder))
+    (stored,) = cache.folder().glob("*.json")
+    good = stored.read_text(encoding="utf-8")
+    lines = good.splitlines(keepends=True)
+    names = [line.split('"')[1] for line in lines[1:]]
+    assert names.count("claims") >= 2 and names.count("near.starts") >= 2
+    monkeypatch.setattr(linking_module, "link_claims", _refuse)
+    assert analyze(load_corpus(folder)).to_json() == first.to_json()  # read from lines
+    monkeypatch.undo()
+    for damaged in (
+        good[: len(good) // 2],  # cut short
+        "".join(lines[:2] + lines[3:]),  # a line missing
+        "".join(lines[:-1]),  # the last line missing
+        "".join(line for line in lines if not line.startswith('["links"')),  # a section
+        lines[0] + '["claims", 7]\n' + "".join(lines[1:]),  # not a list
+        lines[0] + '["nobody", []]\n' + "".join(lines[1:]),  # unknown section
+        lines[0].replace('"engine":"', '"engine":"x') + "".join(lines[1:]),  # another engine
+    ):
+        stored.write_text(damaged, encoding="utf-8")
+        assert cache.load(stored.stem, load_corpus(folder)) is None
+
+
 def test_near_is_held_as_arrays_and_reads_as_the_lists_it_stands_for():
     import numpy as np
 
@@ -107,9 +137,10 @@ def test_a_cache_with_broken_near_arrays_is_recomputed(folder):
 
     first = analyze(load_corpus(folder))
     (stored,) = cache.folder().glob("*.json")
-    data = json.loads(stored.read_text(encoding="utf-8"))
-    assert data["near"]["other"]  # something to break
-    data["near"]["other"] = [10**6 for _ in data["near"]["other"]]
-    stored.write_text(json.dumps(data), encoding="utf-8")
+    lines = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
+    other = [line for line in lines[1:] if line[0] == "near.other"]
+    assert other and other[0][1]  # something to break
+    other[0][1] = [10**6 for _ in other[0][1]]
+    stored.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     again = analyze(load_corpus(folder))
     assert again.to_json() == first.to_json() and again.near == first.near

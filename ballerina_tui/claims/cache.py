@@ -1,6 +1,6 @@
 """The claim analysis cached on disk, so a warm start never recomputes it.
 
-One JSON file per key under ``<cache dir>/claims/``. The key is a digest of the engine
+One file per key under ``<cache dir>/claims/``, JSON lines (:data:`FORMAT`). The key is a digest of the engine
 version, every review (id, handle and the digest of its file), the characters file and an
 ``extra_key`` the caller passes (the fan's corrections, for instance). A file that cannot
 be read, or that does not fit the corpus, is ignored and rewritten: the cache is never
@@ -45,26 +45,69 @@ def _path(key: str) -> Path:
     return folder() / f"{key}.json"
 
 
+FORMAT = 2  # JSON lines: a header, then sections a chunk per line
+# Items per line. Each line is parsed in one call that holds the GIL (json's C parser does
+# not let go of it): one document of 70 MB, at 10,000 reviews, froze the app's screen for
+# 1.7 s while it was read in the background. A line of this many items parses in ~20 ms.
+CHUNK = 2000
+NUMBERS = 50_000  # numbers per line of the nearest-candidate arrays
+_SECTIONS = ("claims", "groups", "conflicts", "links", "near.starts", "near.other", "near.score")
+
+
 def store(key: str, analysis: ClaimAnalysis) -> None:
     from ballerina_tui.paths import atomic_write_text
 
-    data = {
-        "engine": ENGINE_VERSION,
+    try:
+        folder().mkdir(parents=True, exist_ok=True)
+        atomic_write_text(_path(key), "".join(_lines(analysis)))
+        _prune()
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _lines(analysis: ClaimAnalysis):
+    def line(value) -> str:
+        return json.dumps(value, separators=(",", ":")) + "\n"
+
+    near = _near_json(analysis)
+    sections = {
         "claims": [
             [c.id, c.review, c.section, c.start, c.end, list(c.characters), c.paragraph, c.group]
             for c in analysis.claims
         ],
         "groups": [[g.id, g.claims, g.reviews] for g in analysis.groups],
         "conflicts": [[x.a, x.b, x.reason] for x in analysis.conflicts],
-        "near": _near_json(analysis),
         "links": [[a, b, ev] for (a, b), ev in analysis.links.items()],
+        "near.starts": near["starts"],
+        "near.other": near["other"],
+        "near.score": near["score"],
     }
-    try:
-        folder().mkdir(parents=True, exist_ok=True)
-        atomic_write_text(_path(key), json.dumps(data, separators=(",", ":")))
-        _prune()
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    counts = {name: len(rows) for name, rows in sections.items()}
+    yield line({"engine": ENGINE_VERSION, "format": FORMAT, "counts": counts})
+    for name, rows in sections.items():
+        step = NUMBERS if name.startswith("near.") else CHUNK
+        for at in range(0, len(rows), step):
+            yield line([name, rows[at : at + step]])
+
+
+def _read(path: Path) -> dict | None:
+    """The sections of a cache file, or ``None`` when it is not one of this format or not
+    whole (the header counts each section's items)."""
+    sections: dict[str, list] = {name: [] for name in _SECTIONS}
+    with open(path, encoding="utf-8") as handle:
+        header = json.loads(handle.readline())
+        if not isinstance(header, dict):
+            return None
+        if header.get("engine") != ENGINE_VERSION or header.get("format") != FORMAT:
+            return None
+        for text in handle:
+            name, rows = json.loads(text)
+            if not isinstance(rows, list):
+                raise ValueError(f"{name}: not a list")
+            sections[name].extend(rows)
+    if header.get("counts") != {name: len(rows) for name, rows in sections.items()}:
+        return None
+    return sections
 
 
 def _near_json(analysis: ClaimAnalysis) -> dict:
@@ -104,8 +147,8 @@ def load(key: str, corpus) -> ClaimAnalysis | None:
 
 def _load(key: str, corpus) -> ClaimAnalysis | None:
     try:
-        data = json.loads(_path(key).read_text(encoding="utf-8"))
-        if data.get("engine") != ENGINE_VERSION:
+        data = _read(_path(key))
+        if data is None:
             return None
         texts = {r.id: r.text for r in corpus.reviews}
         claims = []
@@ -140,7 +183,8 @@ def _load(key: str, corpus) -> ClaimAnalysis | None:
         by_id[conflict.b].contradicts.append(conflict.a)
     analysis = ClaimAnalysis(list(corpus.reviews), claims, groups, conflicts)
     try:
-        analysis.near = Near.from_json([c.id for c in claims], analysis._index, data["near"])
+        near = {part: data[f"near.{part}"] for part in ("starts", "other", "score")}
+        analysis.near = Near.from_json([c.id for c in claims], analysis._index, near)
     except (ValueError, KeyError, TypeError):
         return None
     analysis.links = {(a, b): ev for a, b, ev in data["links"]}
