@@ -140,7 +140,7 @@ def _documents(review: Review) -> Iterator[dict]:
 
 
 def folder_signature(root: Path) -> str:
-    """A digest of every review file's path, size and modification time under ``root``.
+    """A digest of every review file's path (below ``root``), size and modification time.
 
     A directory walk and one ``stat`` per file: no file is opened. Equal signatures mean
     the manifest's digests still hold; a different one only means "look closer". Walks
@@ -150,14 +150,18 @@ def folder_signature(root: Path) -> str:
     from ballerina_tui.corpus import REVIEW_SUFFIXES
 
     parts: list[str] = []
-    stack = [os.fspath(root)]
+    top = os.fspath(root)
+    # Paths below the folder, not as the folder was spelled: ``reviews``, ``./reviews/``
+    # and its absolute path are one folder (one index, one cached analysis's marks).
+    cut = len(os.path.join(top, ""))
+    stack = [top]
     while stack:
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
-            parts.append(f"{folder}\0unreadable")
+            parts.append(f"{folder[cut:]}\0unreadable")
             continue
         for entry in entries:
             name = entry.name
@@ -170,9 +174,9 @@ def folder_signature(root: Path) -> str:
                 if not name.lower().endswith(REVIEW_SUFFIXES):
                     continue
                 st = entry.stat()
-                parts.append(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+                parts.append(f"{entry.path[cut:]}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
             except OSError:
-                parts.append(f"{entry.path}\0-")
+                parts.append(f"{entry.path[cut:]}\0-")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 

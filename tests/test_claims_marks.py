@@ -315,3 +315,16 @@ def test_the_status_line_names_a_few_reviewers_and_counts_the_rest():
     assert text.startswith(", ".join(names[:NAMES_SHOWN]))
     assert text.endswith(f"and {20 - NAMES_SHOWN} more")
     assert _listed(names[:2], 1_502) == "fan-0, fan-1 and 1,500 more"
+
+
+def test_the_folder_spelled_another_way_finds_the_same_marks(bundled_copy, monkeypatch):
+    """``claims`` run as ``--reviews reviews`` and the app started on the absolute path
+    (or ``./reviews/``) are one folder: one signature, one marks file."""
+    corpus, _analysis = _analysed(bundled_copy)
+    name = _name(bundled_copy, corpus)
+    monkeypatch.chdir(bundled_copy.parent)
+    for spelled in ("reviews", "./reviews/", str(bundled_copy) + "/"):
+        assert folder_signature(spelled) == folder_signature(bundled_copy)
+        again = load_corpus(spelled)
+        assert marks.stamp(folder_signature(spelled), again.characters_path) == name
+        assert marks.load(name, again.reviews[0]) is not None

@@ -9,9 +9,9 @@ needs.
 
 A marks file is named by a digest of what the analysis was made from that costs no
 review read to check: the folder's signature as the index took it
-(:func:`ballerina_tui.index.folder_signature`: every review file's path, size and
-modification time), the characters file's size and modification time, and the engine
-version. Any change to the folder gives another name, so the file is not found. It is
+(:func:`ballerina_tui.index.folder_signature`: every review file's path below the folder,
+size and modification time), the characters file's inode, size and modification time, and
+the engine version. Any change to the folder gives another name, so the file is not found. It is
 only a preview: the full analysis, checked against every review's digest, replaces it
 when it lands. Each line also keeps its review's digest, so spans are never laid on a
 text they were not cut from.
@@ -87,7 +87,8 @@ def stamp(signature: str | None, characters_path: Path | str | None) -> str | No
     else:
         try:
             info = os.stat(characters_path)
-            chars = f"{os.fspath(characters_path)}\0{info.st_size}\0{info.st_mtime_ns}"
+            # Not its path: the folder may be spelled another way next time.
+            chars = f"{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}"
         except OSError:
             chars = "unreadable"
     text = f"{ENGINE_VERSION}\0{signature}\0{chars}"
