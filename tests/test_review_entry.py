@@ -46,7 +46,9 @@ def test_an_entry_is_as_high_as_its_joined_text(
     handle, title, rating, counts, width, overflow, wrap
 ):
     entries = ReviewEntries()
-    tally = None if counts is None else dict(zip(("unique", "shared", "conflict"), counts, strict=True))
+    tally = (
+        None if counts is None else dict(zip(("unique", "shared", "conflict"), counts, strict=True))
+    )
     entry = entries.entry(_review(handle, title, rating), tally)
     rules = _Rules(text_overflow=overflow, text_wrap=wrap)
     joined = Content("\n").join([part.content for part in entry.parts])
