@@ -180,6 +180,13 @@ def folder_signature(root: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _manifest_check(manifest: dict) -> str:
+    """A digest of what a matching signature makes us trust without reading a review:
+    the signature and the reviews' digests, as the manifest holds them."""
+    text = json.dumps([manifest.get("signature"), manifest.get("reviews")], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class FolderCorpus:
     """A review folder whose files are loaded only when something asks for them.
 
@@ -476,6 +483,10 @@ class ReviewIndex:
             isinstance(k, str) and isinstance(v, str) for k, v in files.items()
         ):
             data["files"] = None  # no digests: the index files cannot be verified
+        if data.get("check") != _manifest_check(data):
+            # Not as we wrote it (edited, or from before the check): its digests are
+            # compared with the reviews' instead of being taken on the signature's word.
+            data["signature"] = None
         return data
 
     def _verified(self, manifest: dict | None = None) -> bool:
@@ -515,12 +526,16 @@ class ReviewIndex:
             "files": files,
             "stamps": stamps,
         }
+        manifest["check"] = _manifest_check(manifest)
         atomic_write_text(self.manifest_path, json.dumps(manifest, separators=(",", ":")))
 
-    def _restamp(self, ix, manifest: dict) -> None:
+    def _restamp(self, ix, manifest: dict, signature: str) -> None:
         """Record the stamps of files that had to be hashed (a manifest from before stamps,
-        a copied cache), so the next start only stats them. Best effort, under the lock,
-        and only while the index is still the generation just verified."""
+        a copied cache), so the next start only stats them, and the folder's signature
+        when the reviews were found unchanged by their digests (files touched, or a
+        signature of another kind): else every later start reads every review again.
+        Best effort, under the lock, and only while the index is still the generation
+        just verified."""
         # Never waits: a writer holding the lock writes a stamped manifest itself.
         with contextlib.suppress(OSError), file_lock(self.lock_path, wait=False):
             current = self._read_manifest()
@@ -530,10 +545,12 @@ class ReviewIndex:
                 self.dir, self.manifest_path.name, current["files"], current.get("stamps")
             )
             if files == current["files"] and ix.latest_generation() == current["generation"]:
-                atomic_write_text(
-                    self.manifest_path,
-                    json.dumps({**current, "stamps": stamps}, separators=(",", ":")),
-                )
+                updated = {**current, "stamps": stamps, "signature": signature}
+                if current.get("signature") != signature:
+                    # The folder was just read for its digests: its problems are current.
+                    updated["problems"] = [str(p) for p in getattr(self.corpus, "problems", [])]
+                updated["check"] = _manifest_check(updated)
+                atomic_write_text(self.manifest_path, json.dumps(updated, separators=(",", ":")))
 
     def _fresh(self, manifest: dict | None, ix, signature: str | None = None) -> bool:
         if (
@@ -594,8 +611,8 @@ class ReviewIndex:
             manifest = self._read_manifest()
             ix = self._open_existing(manifest)
             if ix is not None and self._fresh(manifest, ix, signature):
-                if self._hashed:
-                    self._restamp(ix, manifest)
+                if self._hashed or manifest.get("signature") != signature:
+                    self._restamp(ix, manifest, signature)
                 return ix, UpdateReport([], [], [], False, 0.0)
         with file_lock(self.lock_path):
             manifest = self._read_manifest()

@@ -135,6 +135,29 @@ def test_a_fresh_index_is_searched_without_reading_the_reviews(tmp_path):
     assert index.last_update.touched == ["k"]
 
 
+def test_touched_files_are_read_once_then_the_index_is_fresh_again(tmp_path):
+    """A file whose time changed but whose text did not (touch, a checkout, a copy) makes
+    the next start compare digests; that start records the folder's new signature, so the
+    one after reads no review again (every search read all 10,000 before)."""
+    import os
+
+    folder = write(tmp_path / "reviews", REVIEWS)
+    ReviewIndex(load_corpus(folder), root=tmp_path / "cache").ensure()
+    info = os.stat(folder / "a.md")
+    os.utime(folder / "a.md", ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+    first = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    first.ensure()
+    assert first.corpus.loaded is True and first.last_update.touched == []
+    again = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    with Searcher(again) as searcher:
+        assert reviews(searcher.search("oldboy")) == {"a", "b", "c"}
+    assert again.corpus.loaded is False
+    # Spelled another way, the folder is the same folder: still nothing read.
+    other = ReviewIndex.for_folder(str(folder) + "/", root=tmp_path / "cache")
+    other.ensure()
+    assert other.corpus.loaded is False
+
+
 def test_one_review_added_re_indexes_only_that_one(tmp_path):
     folder = write(tmp_path / "reviews", REVIEWS)
     ReviewIndex(load_corpus(folder), root=tmp_path / "cache").ensure()
