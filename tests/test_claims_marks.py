@@ -328,3 +328,23 @@ def test_the_folder_spelled_another_way_finds_the_same_marks(bundled_copy, monke
         again = load_corpus(spelled)
         assert marks.stamp(folder_signature(spelled), again.characters_path) == name
         assert marks.load(name, again.reviews[0]) is not None
+
+
+def test_a_preview_that_fails_leaves_the_analysis_to_run(bundled_copy, monkeypatch):
+    from ballerina_tui.app.app import BallerinaApp
+
+    _analysed(bundled_copy)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the preview")
+
+    monkeypatch.setattr(marks, "load", broken)
+    app = BallerinaApp.for_folder(bundled_copy, blink=False)
+
+    async def go() -> None:
+        async with app.run_test(size=(110, 36)) as pilot:
+            await _wait(lambda: app.analysis is not None, pilot)
+            assert app.analysis_state == ""
+            await _wait(lambda: app.marks_at is not None, pilot)
+
+    asyncio.run(go())

@@ -300,10 +300,14 @@ class BallerinaApp(App):
         from ballerina_tui.corrections import CorrectionStore
         from ballerina_tui.index import folder_signature
 
-        name = marks.stamp(folder_signature(corpus.root), corpus.characters_path)
-        found = marks.load(name, corpus.reviews[0])
-        if found is not None and not CorrectionStore.for_corpus(corpus).items:
-            self._to_app(self._set_preview, found)
+        try:
+            name = marks.stamp(folder_signature(corpus.root), corpus.characters_path)
+            found = marks.load(name, corpus.reviews[0])
+            if found is None or CorrectionStore.for_corpus(corpus).items:
+                return
+        except Exception:  # noqa: BLE001 - only a preview: the analysis must still run
+            return
+        self._to_app(self._set_preview, found)
 
     def _set_preview(self, marks) -> None:
         main = self.main_screen

@@ -222,8 +222,8 @@ class MainScreen(Screen):
                     others.append(other_id)
             return f"≠ conflicts with {_listed(list(dict.fromkeys(others)))}"
         if claim.status == "shared":
-            shown = [names.get(r, r) for r in islice(claim.shared_with, NAMES_SHOWN)]
-            return f"= shared with {_listed(shown, claim.shared_count)}"
+            first = [names.get(r, r) for r in islice(claim.shared_with, NAMES_SHOWN)]
+            return f"= shared with {_listed(first, claim.shared_count)}"
         return "+ only this reviewer says this"
 
     def _show_review(self, review, keep: Span | None = None) -> None:
