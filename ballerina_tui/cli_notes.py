@@ -140,7 +140,7 @@ def cmd_characters(args) -> int:
         counts = ", ".join(f"{r.handle} {r.count}" for r in card.reviewers if r.count)
         console.print(
             Text(
-                f"  named by {card.readers} of {len(card.reviewers)} reviewers, "
+                f"  named by {card.readers} of {card.reviewer_count} reviewers, "
                 f"{card.total} time(s): " + display_safe(counts),
                 style="dim",
             )

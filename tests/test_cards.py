@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ballerina_tui.cards import build_cards, find_cards
+from ballerina_tui.cards import build_cards, find_cards, review_mentions
 from ballerina_tui.characters import load_characters
 from ballerina_tui.cli import main
 from ballerina_tui.corpus import load_corpus
@@ -20,7 +20,14 @@ def test_cards_count_mentions_per_reviewer(corpus):
     assert keys == sorted(keys)
     assert cards[0].readers == len(corpus.reviews)
     for card in cards:
-        assert [line.review for line in card.reviewers] == corpus.ids
+        # Only the reviews that name them (no claims without an analysis), in folder order.
+        assert [line.review for line in card.reviewers] == [
+            r.id for r in corpus.reviews if review_mentions(r, characters).get(card.character.id)
+        ]
+        assert [line.position for line in card.reviewers] == sorted(
+            corpus.ids.index(line.review) for line in card.reviewers
+        )
+        assert card.reviewer_count == len(corpus.reviews)
         for line in card.reviewers:
             review = corpus.get(line.review)
             for mention in line.mentions:
@@ -44,11 +51,32 @@ def test_cards_carry_claims_and_conflicts(corpus):
             for claim in line.claims:
                 assert claim.review == line.review
                 assert card.character.id in (claim.characters or characters.mentioned(claim.text))
+    # Every review that names the character or makes a claim about them has its line,
+    # and no other (a scan of every review and claim, the way cards were once built).
+    for card in cards:
+        cid = card.character.id
+        expected = {}
+        for review in corpus.reviews:
+            named = review_mentions(review, characters).get(cid, [])
+            about = sorted(
+                (
+                    c
+                    for c in analysis.for_review(review.id)
+                    if cid in (c.characters or characters.mentioned(c.text))
+                ),
+                key=lambda c: c.start,
+            )
+            if named or about:
+                expected[review.id] = (named, [c.id for c in about])
+        got = {line.review: (line.mentions, [c.id for c in line.claims]) for line in card.reviewers}
+        assert got == expected
+        assert list(got) == [r for r in corpus.ids if r in expected]
     conflicted = [card for card in cards if card.conflicts]
     if analysis.conflicts:
         assert conflicted
     data = cards[0].to_json()
     assert set(data) >= {"name", "actor", "mentions", "reviewers", "conflicts"}
+    assert data["reviewers_total"] == len(corpus.reviews)
 
 
 def test_find_cards_by_actor_or_alias(corpus):
@@ -75,3 +103,61 @@ def test_characters_command_json(capsys):
     assert main(["--reviews", str(FILM2), "characters", "nobody"]) == 2
     assert main(["--reviews", str(FILM2), "characters"]) == 0
     assert "Holly Martins" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def test_large_folders_build_the_cards_off_the_ui_thread(monkeypatch):
+    """From BACKGROUND_FROM reviews (lowered here) the screen opens at once, says so, and
+    fills in when the cards are built; the head and the list are cut to the reviewers
+    shown (HEAD_REVIEWERS, ITEM_REVIEWERS: lowered too) with a count of the rest."""
+    import asyncio
+    import threading
+
+    from ballerina_tui.app.screens import cards as cards_screen
+    from tests.test_app_support import make_app, settle
+
+    monkeypatch.setattr(cards_screen, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(cards_screen, "HEAD_REVIEWERS", 1)
+    monkeypatch.setattr(cards_screen, "ITEM_REVIEWERS", 1)
+    release = threading.Event()
+    real = cards_screen._cards_of
+
+    def held(*args):
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(cards_screen, "_cards_of", held)
+
+    async def go():
+        app = make_app()
+        try:
+            async with app.run_test(size=(100, 32)) as pilot:
+                await settle(app, pilot)
+                await pilot.press("c")
+                await pilot.pause()
+                screen = app.screen
+                listed = screen.query_one("#characters")
+                assert "building the cards" in str(listed.get_option_at_index(0).prompt)
+                await pilot.press("down", "up")  # the app answers meanwhile
+                release.set()
+                for _ in range(500):
+                    if screen.cards:
+                        break
+                    await pilot.pause(0.02)
+                assert screen.cards and listed.option_count == len(screen.cards)
+                card = screen.cards[0]
+                head = screen.query_one("#card-head").render().plain
+                assert card.readers > 1 and f"… and {card.readers - 1:,} more" in head
+                items = screen.query_one("#card-items")
+                prompts = [str(o.prompt) for o in items.options]
+                said = [line for line in card.reviewers if line.count or line.claims]
+                assert f"… and {len(said) - 1:,} more reviewers" in "\n".join(prompts)
+                # One reviewer's section: their heading line, then their claims.
+                headings = [p for p in prompts if "mention(s)" in p]
+                assert len(headings) == 1 and said[0].handle in headings[0]
+        finally:
+            release.set()
+
+    asyncio.run(go())

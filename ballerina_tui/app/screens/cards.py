@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -41,22 +44,49 @@ def card_head(card, handles_width: int = 12) -> Content:
     source = "from the reviews" if ch.source == "discovered" else "from characters.yaml"
     lines.append(
         Content.assemble(
-            (f"named by {card.readers} of {len(card.reviewers)} reviewers", "bold"),
+            (f"named by {card.readers} of {card.reviewer_count} reviewers", "bold"),
             (f", {card.total} time(s) · {source}", "$text-muted"),
         )
     )
     most = max((line.count for line in card.reviewers), default=0)
-    for n, line in enumerate(card.reviewers):
-        if not line.count:
-            continue
+    naming = [line for line in card.reviewers if line.count]
+    if len(naming) > HEAD_REVIEWERS:  # those who name them most, in folder order
+        top = sorted(naming, key=lambda line: (-line.count, line.position))[:HEAD_REVIEWERS]
+        naming = sorted(top, key=lambda line: line.position)
+    for line in naming:
         lines.append(
             Content.assemble(
                 (f"{display_safe(line.handle)[:handles_width]:<{handles_width}} ", ""),
                 (f"{line.count:>3} ", "bold"),
-                (bar(line.count, most, 20), reviewer_style(n)),
+                (bar(line.count, most, 20), reviewer_style(line.position)),
             )
         )
+    if card.readers > len(naming):
+        lines.append(Content.styled(f"… and {card.readers - len(naming):,} more", "$text-muted"))
     return Content("\n").join(lines)
+
+
+# At 10,000 reviews a character is named by thousands: the card's head shows the reviewers
+# who name them most, its list the first reviewers in folder order (the CLI has them all).
+HEAD_REVIEWERS = 30
+ITEM_REVIEWERS = 200
+# From this many reviews the cards are built in the background (about 2 ms a review: 20 s
+# at 10,000 reviews), the screen saying so meanwhile; below it, at once.
+BACKGROUND_FROM = 200
+
+
+def _cards_of(corpus, file_characters, index, analysis):
+    """The characters (the file's merged with the people the reviews name) and the cards."""
+    from ballerina_tui.cards import build_cards
+    from ballerina_tui.characters import corpus_characters
+
+    # Once the index has looked at the folder, the people found in the reviews are kept
+    # beside it: not found again in every review (10 s at 10,000).
+    discovered = index.discovered if index is not None else None
+    characters = corpus_characters(corpus, file_characters, discovered=discovered)
+    # The reviews as they are now: the folder may still be loading (the list growing).
+    now = dataclasses.replace(corpus, reviews=list(corpus.reviews))
+    return characters, build_cards(now, characters, analysis)
 
 
 class CardsScreen(Screen):
@@ -94,13 +124,33 @@ class CardsScreen(Screen):
         self.query_one("#characters", OptionList).focus()
 
     def _rebuild(self) -> None:
-        from ballerina_tui.cards import build_cards
-        from ballerina_tui.characters import corpus_characters
-
         app = self.app
-        # Cached per corpus: the analysis worker has usually computed it already.
-        app.characters = corpus_characters(app.corpus, app.file_characters)
-        self.cards = build_cards(app.corpus, app.characters, app.analysis)
+        inputs = (app.corpus, app.file_characters, app.index, app.analysis)
+        if len(app.corpus.reviews) < BACKGROUND_FROM:
+            self._fill(*_cards_of(*inputs))
+            return
+        if not self.cards:
+            self._placeholder("building the cards…")
+        self._build_in_background(inputs)
+
+    # A description of its own: Textual otherwise describes a worker by the repr of its
+    # arguments, and the repr of 10,000 reviews took 7 s of the UI thread.
+    @work(exclusive=True, group="cards", exit_on_error=False, description="building the cards")
+    async def _build_in_background(self, inputs) -> None:
+        from ballerina_tui.app.background import in_daemon_thread
+
+        characters, cards = await in_daemon_thread("ballerina-tui-cards", _cards_of, *inputs)
+        self._fill(characters, cards)
+
+    def _placeholder(self, text: str) -> None:
+        chars = self.query_one("#characters", OptionList)
+        chars.clear_options()
+        chars.add_option(Option(Content(text), disabled=True))
+
+    def _fill(self, characters, cards) -> None:
+        app = self.app
+        app.characters = characters
+        self.cards = cards
         chars = self.query_one("#characters", OptionList)
         highlighted = chars.highlighted
         chars.clear_options()
@@ -126,7 +176,7 @@ class CardsScreen(Screen):
                 parts.append(("  " + display_safe(ch.actor), "italic $text-secondary"))
             elif ch.role and ch.role != "character":
                 parts.append(("  " + ch.role, "italic $text-muted"))
-            parts.append((f"  {card.readers}/{len(card.reviewers)}", "$text-muted"))
+            parts.append((f"  {card.readers}/{card.reviewer_count}", "$text-muted"))
             chars.add_option(Option(Content.assemble(*parts), id=ch.id))
         chars.highlighted = highlighted if highlighted is not None else 0
         self._show(self.cards[chars.highlighted])
@@ -144,10 +194,9 @@ class CardsScreen(Screen):
         self._targets = {}
         analysis = self.app.analysis
         handles = {r.id: r.handle for r in self.app.corpus.reviews}
-        for n, line in enumerate(card.reviewers):
-            if not line.count and not line.claims:
-                continue
-            style = reviewer_style(n)
+        shown = [line for line in card.reviewers if line.count or line.claims]
+        for line in shown[:ITEM_REVIEWERS]:
+            style = reviewer_style(line.position)
             items.add_option(
                 Option(
                     Content.assemble(
@@ -209,9 +258,21 @@ class CardsScreen(Screen):
                             id=key,
                         )
                     )
+        if len(shown) > ITEM_REVIEWERS:
+            more = len(shown) - ITEM_REVIEWERS
+            items.add_option(
+                Option(
+                    Content.styled(
+                        f"… and {more:,} more reviewers (all of them: ballerina-tui characters "
+                        "NAME --json)",
+                        "$text-muted",
+                    ),
+                    disabled=True,
+                )
+            )
         if card.conflicts:
             items.add_option(Option(Content.styled("conflicts", "bold"), disabled=True))
-            for conflict in card.conflicts:
+            for conflict in card.conflicts[:ITEM_REVIEWERS]:
                 key = f"x{len(self._targets)}"
                 self._targets[key] = (conflict.a.review, conflict.a.start, conflict.a.end)
                 items.add_option(
@@ -226,6 +287,11 @@ class CardsScreen(Screen):
                         ),
                         id=key,
                     )
+                )
+            if len(card.conflicts) > ITEM_REVIEWERS:
+                more = len(card.conflicts) - ITEM_REVIEWERS
+                items.add_option(
+                    Option(Content.styled(f"… and {more:,} more", "$text-muted"), disabled=True)
                 )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
