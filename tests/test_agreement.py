@@ -241,3 +241,32 @@ def test_picker_filter_keeps_hidden_ticks(thirty):
             assert len(screen.chosen) == 29  # the twenty hidden ones kept their ticks
 
     run(go())
+
+
+def test_the_agreement_view_lays_out_the_first_rows_and_counts_the_rest(thirty, monkeypatch):
+    """At 10,000 reviews there are over 100,000 rows: the first LISTED_ROWS (lowered here)
+    are listed, a last line counts the others, and filtering brings any of them in."""
+    from ballerina_tui.app.screens import diff as diff_screen
+
+    monkeypatch.setattr(diff_screen, "LISTED_ROWS", 3)
+
+    async def go():
+        app = make_app(thirty)
+        async with app.run_test(size=(110, 34)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("d")
+            await pilot.pause()
+            screen = app.screen
+            prompts = _prompts(screen.query_one("#agreement-rows"))
+            assert len(screen.rows) > 3 and len(prompts) == 4
+            assert (
+                prompts[3]
+                == f"… and {len(screen.rows) - 3:,} more rows: narrow them with the filter (/)"
+            )
+            assert "12 of 30" in prompts[0]
+            await pilot.press("slash", *"beach")
+            await pilot.pause()
+            assert [r.count for r in screen.rows] == [5]
+            assert len(_prompts(screen.query_one("#agreement-rows"))) == 1
+
+    run(go())

@@ -27,6 +27,10 @@ from ballerina_tui.app.widgets.agreement import (
 from ballerina_tui.app.widgets.diffview import KINDS, SEPARATOR, DiffView, column_widths
 from ballerina_tui.textutil import display_safe, one_line
 
+# Rows of the agreement view laid out at once (in the chosen order), the rest counted: at
+# 10,000 reviews there are over 100,000, and laying them all out held the screen for 10 s.
+LISTED_ROWS = 1000
+
 
 class DiffScreen(Screen):
     HELP_TITLE = "Diff"
@@ -252,11 +256,23 @@ class DiffScreen(Screen):
         elif not self.rows:
             listing.add_option(Option(Content("No claims match."), disabled=True))
         else:
+            listed = self.rows[:LISTED_ROWS]
             listing.add_options(
                 Option(row_prompt(row, self.handles, names), id=f"r{n}")
-                for n, row in enumerate(self.rows)
+                for n, row in enumerate(listed)
             )
-            listing.highlighted = min(highlighted or 0, len(self.rows) - 1)
+            if len(self.rows) > len(listed):
+                more = len(self.rows) - len(listed)
+                listing.add_option(
+                    Option(
+                        Content.styled(
+                            f"… and {more:,} more rows: narrow them with the filter (/)",
+                            "$text-muted",
+                        ),
+                        disabled=True,
+                    )
+                )
+            listing.highlighted = min(highlighted or 0, len(listed) - 1)
         self._update_chrome()
 
     def _current_row(self):
