@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from ballerina_tui.app.screens.main import StatusLine
-from tests.test_app_support import make_app
+from tests.test_app_support import make_app, wait_until
 
 SIZE = (100, 32)
 
@@ -53,14 +53,6 @@ class StuckAnalysis:
         raise RuntimeError("released")
 
 
-async def _wait_for(predicate, pilot, limit: int = 500) -> None:
-    for _ in range(limit):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never became true")
-
-
 @pytest.fixture
 def stuck(monkeypatch):
     made: list[StuckAnalysis] = []
@@ -82,20 +74,20 @@ def test_progress_line_shows_count_rate_and_time_left_while_the_app_stays_usable
     async def go():
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
-            await _wait_for(fake.started.is_set, pilot)
-            await _wait_for(lambda: "5/10" in app.progress_line, pilot)
+            await wait_until(fake.started.is_set, pilot)
+            await wait_until(lambda: "5/10" in app.progress_line, pilot)
             status = app.screen.query_one(StatusLine)
-            await _wait_for(lambda: "5/10" in str(status.render()), pilot)
+            await wait_until(lambda: "5/10" in str(status.render()), pilot)
             line = str(status.render())
             assert "analysing claims 5/10" in line
             assert "reviews/s" in line and "left" in line
             # The rest of the app is usable meanwhile: search opens and answers.
             await pilot.press("slash")
             await pilot.press(*"ruska")
-            await _wait_for(lambda: app.screen.query_one("#results").option_count > 0, pilot)
+            await wait_until(lambda: app.screen.query_one("#results").option_count > 0, pilot)
             await pilot.press("escape")
             fake.release.set()
-            await _wait_for(lambda: app.progress_line == "", pilot)
+            await wait_until(lambda: app.progress_line == "", pilot)
 
     asyncio.run(go())
 
@@ -109,7 +101,7 @@ def test_quitting_during_the_analysis_does_not_wait_for_it(stuck, key):
     async def go():
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
-            await _wait_for(fake.started.is_set, pilot)
+            await wait_until(fake.started.is_set, pilot)
             await pilot.press(key)
             await pilot.pause()
         return app
@@ -127,7 +119,7 @@ def test_quitting_cancels_work_that_reports_progress(stuck):
     async def go():
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
-            await _wait_for(fake.started.is_set, pilot)
+            await wait_until(fake.started.is_set, pilot)
             await pilot.press("q")
         return app
 
@@ -173,7 +165,7 @@ def test_a_failing_index_is_reported_in_the_app_not_as_a_traceback(monkeypatch, 
     async def go():
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
-            await _wait_for(lambda: "disk full" in app.analysis_state, pilot)
+            await wait_until(lambda: "disk full" in app.analysis_state, pilot)
             assert app.is_running
             status = str(app.screen.query_one(StatusLine).render())
             assert "background work failed: disk full" in status

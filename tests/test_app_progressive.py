@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 
 from ballerina_tui.app.app import BallerinaApp
 from ballerina_tui.corpus import CorpusError, ReviewStream, load_corpus
+from tests.test_app_support import wait_until
 
 SIZE = (100, 32)
 
@@ -53,14 +54,6 @@ def test_a_folder_without_a_loadable_review_is_refused_up_front(tmp_path):
         BallerinaApp.for_folder(tmp_path / "missing")
 
 
-async def _wait(predicate, pilot, limit: int = 500) -> None:
-    for _ in range(limit):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("timed out")
-
-
 def test_the_first_frame_has_one_review_and_the_sidebar_grows(tmp_path, monkeypatch):
     folder = _folder(tmp_path)
     monkeypatch.setattr(BallerinaApp, "LOAD_BATCH", 5)
@@ -77,7 +70,7 @@ def test_the_first_frame_has_one_review_and_the_sidebar_grows(tmp_path, monkeypa
 
     async def go() -> None:
         async with app.run_test(size=SIZE) as pilot:
-            await _wait(lambda: not app.loading, pilot)
+            await wait_until(lambda: not app.loading, pilot)
             await pilot.pause()
             sidebar = app.main_screen.query_one("#reviews", OptionList)
             ids = [sidebar.get_option_at_index(i).id for i in range(sidebar.option_count)]
@@ -100,10 +93,10 @@ def test_the_index_and_claims_follow_the_loading(tmp_path):
 
     async def go() -> None:
         async with app.run_test(size=SIZE) as pilot:
-            await _wait(lambda: app.index is not None, pilot)
+            await wait_until(lambda: app.index is not None, pilot)
             assert not app.loading
             # The index was built over the whole folder, not the first frame's one review.
             assert app.index.wanted().keys() == {r.id for r in load_corpus(folder).reviews}
-            await _wait(lambda: app.claims_version > 0, pilot)
+            await wait_until(lambda: app.claims_version > 0, pilot)
 
     asyncio.run(go())

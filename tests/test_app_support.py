@@ -23,6 +23,16 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(predicate, pilot, limit: int = 1500) -> None:
+    """Pause ``pilot`` 20 ms at a time until ``predicate()`` holds (at most ``limit``
+    times, then fail)."""
+    for _ in range(limit):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never became true")
+
+
 def lines_text(view) -> str:
     return "\n".join(line.text for line in view.lines)
 

@@ -22,6 +22,7 @@ from ballerina_tui.claims import analyze, marks
 from ballerina_tui.claims import linking as linking_module
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.index import ReviewIndex, folder_signature
+from tests.test_app_support import wait_until
 
 
 def _analysed(folder):
@@ -211,14 +212,6 @@ def marks_engine() -> str:
 # --------------------------------------------------------------------------- the app
 
 
-async def _wait(predicate, pilot, limit: int = 1500) -> None:
-    for _ in range(limit):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("timed out")
-
-
 def _held_analysis(monkeypatch) -> threading.Event:
     """Make the app's analysis wait until the returned event is set."""
     import ballerina_tui.claims as claims_package
@@ -249,7 +242,7 @@ def test_the_open_review_is_marked_from_the_cache_before_the_analysis_lands(
     async def go() -> None:
         try:
             async with app.run_test(size=(110, 36)) as pilot:
-                await _wait(lambda: app.marks_at is not None, pilot)
+                await wait_until(lambda: app.marks_at is not None, pilot)
                 reader = app.main_screen.query_one(Reader)
                 assert app.analysis is None
                 assert isinstance(reader.analysis, ReviewMarks)
@@ -265,7 +258,7 @@ def test_the_open_review_is_marked_from_the_cache_before_the_analysis_lands(
                     for words in ("only this reviewer", "shared with", "conflicts with")
                 )
                 release.set()
-                await _wait(lambda: app.analysis is not None, pilot)
+                await wait_until(lambda: app.analysis is not None, pilot)
                 await pilot.pause()
                 assert reader.analysis is app.analysis
                 assert _rows(reader.analysis.for_review(first.id)) == preview
@@ -291,13 +284,13 @@ def test_no_preview_when_the_fan_has_corrections(bundled_copy, monkeypatch):
     async def go() -> None:
         try:
             async with app.run_test(size=(110, 36)) as pilot:
-                await _wait(lambda: not app.loading, pilot)
+                await wait_until(lambda: not app.loading, pilot)
                 await pilot.pause(0.3)
                 assert app.main_screen.query_one(Reader).analysis is None
                 assert app.marks_at is None
                 release.set()
-                await _wait(lambda: app.analysis is not None, pilot)
-                await _wait(lambda: app.marks_at is not None, pilot)
+                await wait_until(lambda: app.analysis is not None, pilot)
+                await wait_until(lambda: app.marks_at is not None, pilot)
                 # The corrected analysis: the unlinked claim now stands alone.
                 assert app.analysis.claim(shared.id).unique
         finally:
@@ -343,8 +336,8 @@ def test_a_preview_that_fails_leaves_the_analysis_to_run(bundled_copy, monkeypat
 
     async def go() -> None:
         async with app.run_test(size=(110, 36)) as pilot:
-            await _wait(lambda: app.analysis is not None, pilot)
+            await wait_until(lambda: app.analysis is not None, pilot)
             assert app.analysis_state == ""
-            await _wait(lambda: app.marks_at is not None, pilot)
+            await wait_until(lambda: app.marks_at is not None, pilot)
 
     asyncio.run(go())
