@@ -270,3 +270,47 @@ def test_the_agreement_view_lays_out_the_first_rows_and_counts_the_rest(thirty, 
             assert len(_prompts(screen.query_one("#agreement-rows"))) == 1
 
     run(go())
+
+
+def test_large_folders_gather_the_rows_off_the_ui_thread(thirty, monkeypatch):
+    """From BACKGROUND_FROM reviews (lowered here) the rows are gathered in a daemon
+    thread: the view says so, the app answers meanwhile, and the rows then arrive as the
+    synchronous path gives them."""
+    import threading
+
+    from ballerina_tui import agreement
+    from ballerina_tui.app.screens import diff as diff_screen
+
+    monkeypatch.setattr(diff_screen, "BACKGROUND_FROM", 1)
+    release = threading.Event()
+    real = agreement.agreement_rows
+
+    def held(*args):
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(agreement, "agreement_rows", held)
+
+    async def go():
+        app = make_app(thirty)
+        try:
+            async with app.run_test(size=(110, 34)) as pilot:
+                await settle(app, pilot)
+                await pilot.press("d")
+                await pilot.pause()
+                screen = app.screen
+                assert _prompts(screen.query_one("#agreement-rows")) == ["Gathering the claims…"]
+                await pilot.press("down", "up")  # the app answers meanwhile
+                release.set()
+                for _ in range(500):
+                    if screen.rows:
+                        break
+                    await pilot.pause(0.02)
+                prompts = _prompts(screen.query_one("#agreement-rows"))
+                assert "12 of 30" in prompts[0]
+                expected = real(app.analysis, [r.id for r in app.corpus.reviews])
+                assert [r.group for r in screen._all_rows] == [r.group for r in expected]
+        finally:
+            release.set()
+
+    run(go())
