@@ -376,25 +376,14 @@ class BallerinaApp(App):
         """``corrected``: what :meth:`_with_corrections` made of ``analysis``, if anything."""
         self.base_analysis = analysis  # before the fan's corrections
         if analysis is not None:
-            analysis = self._corrected(analysis, corrected)
+            from ballerina_tui.app.screens.corrections import with_corrections
+
+            analysis = with_corrections(self, analysis, corrected)
         self.analysis = analysis
         self.analysis_state = problem or ""
         if problem:
             self.notify(problem, severity="warning", markup=False)
         self.claims_version += 1
-
-    def _corrected(self, analysis, prepared):
-        from ballerina_tui.app.screens.corrections import with_corrections
-
-        if prepared is not None:
-            store, items, corrected = prepared
-            if getattr(self, "corrections", None) is None:
-                self.corrections = store
-                if store.note:
-                    self.notify(store.note, severity="warning", markup=False, timeout=8)
-            if self.corrections is store and store.items == items:
-                return corrected
-        return with_corrections(self, analysis)
 
     def set_analysis(self, analysis) -> None:
         """Give the app an analysis directly (tests, or when analysis ran elsewhere)."""

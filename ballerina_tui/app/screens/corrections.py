@@ -32,15 +32,24 @@ def _handle(app, review_id: str) -> str:
 # --------------------------------------------------------------------------- applying
 
 
-def with_corrections(app, analysis):
-    """``analysis`` with the folder's stored corrections applied (the store is kept on app)."""
+def with_corrections(app, analysis, prepared=None):
+    """``analysis`` with the folder's stored corrections applied (the store is kept on app).
+
+    ``prepared``: ``(store, corrections, result)`` made off the UI thread; the result is
+    used while the app's store is that one and holds those corrections, else they are
+    applied again here."""
     from ballerina_tui.corrections import CorrectionStore, apply_corrections
 
     store = getattr(app, "corrections", None)
     if store is None:
-        store = app.corrections = CorrectionStore.for_corpus(app.corpus)
+        store = prepared[0] if prepared is not None else CorrectionStore.for_corpus(app.corpus)
+        app.corrections = store
         if store.note:
             app.notify(store.note, severity="warning", markup=False, timeout=8)
+    if prepared is not None:
+        made_from, items, corrected = prepared
+        if store is made_from and store.items == items:
+            return corrected
     return apply_corrections(analysis, store.items)
 
 
