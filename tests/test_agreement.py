@@ -276,20 +276,12 @@ def test_large_folders_gather_the_rows_off_the_ui_thread(thirty, monkeypatch):
     """From BACKGROUND_FROM reviews (lowered here) the rows are gathered in a daemon
     thread: the view says so, the app answers meanwhile, and the rows then arrive as the
     synchronous path gives them."""
-    import threading
-
     from ballerina_tui import agreement
-    from ballerina_tui.app.screens import diff as diff_screen
+    from ballerina_tui.app import background
+    from tests.test_app_support import hold, wait_until
 
-    monkeypatch.setattr(diff_screen, "BACKGROUND_FROM", 1)
-    release = threading.Event()
-    real = agreement.agreement_rows
-
-    def held(*args):
-        release.wait(30)
-        return real(*args)
-
-    monkeypatch.setattr(agreement, "agreement_rows", held)
+    monkeypatch.setattr(background, "BACKGROUND_FROM", 1)
+    release, real = hold(monkeypatch, agreement, "agreement_rows")
 
     async def go():
         app = make_app(thirty)
@@ -302,10 +294,7 @@ def test_large_folders_gather_the_rows_off_the_ui_thread(thirty, monkeypatch):
                 assert _prompts(screen.query_one("#agreement-rows")) == ["Gathering the claims…"]
                 await pilot.press("down", "up")  # the app answers meanwhile
                 release.set()
-                for _ in range(500):
-                    if screen.rows:
-                        break
-                    await pilot.pause(0.02)
+                await wait_until(lambda: screen.rows, pilot)
                 prompts = _prompts(screen.query_one("#agreement-rows"))
                 assert "12 of 30" in prompts[0]
                 expected = real(app.analysis, [r.id for r in app.corpus.reviews])

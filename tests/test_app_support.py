@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -31,6 +32,20 @@ async def wait_until(predicate, pilot, limit: int = 1500) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("condition never became true")
+
+
+def hold(monkeypatch, owner, name: str):
+    """Make ``owner.name`` wait (30 s at most) until the returned event is set; returns
+    ``(event, the function it stands for)``. Set the event in a ``finally``."""
+    release = threading.Event()
+    real = getattr(owner, name)
+
+    def held(*args, **kwargs):
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return release, real
 
 
 def lines_text(view) -> str:

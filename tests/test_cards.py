@@ -113,22 +113,15 @@ def test_large_folders_build_the_cards_off_the_ui_thread(monkeypatch):
     fills in when the cards are built; the head and the list are cut to the reviewers
     shown (HEAD_REVIEWERS, ITEM_REVIEWERS: lowered too) with a count of the rest."""
     import asyncio
-    import threading
 
+    from ballerina_tui.app import background
     from ballerina_tui.app.screens import cards as cards_screen
-    from tests.test_app_support import make_app, settle
+    from tests.test_app_support import hold, make_app, settle, wait_until
 
-    monkeypatch.setattr(cards_screen, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(background, "BACKGROUND_FROM", 1)
     monkeypatch.setattr(cards_screen, "HEAD_REVIEWERS", 1)
     monkeypatch.setattr(cards_screen, "ITEM_REVIEWERS", 1)
-    release = threading.Event()
-    real = cards_screen._cards_of
-
-    def held(*args):
-        release.wait(30)
-        return real(*args)
-
-    monkeypatch.setattr(cards_screen, "_cards_of", held)
+    release, _real = hold(monkeypatch, cards_screen, "_cards_of")
 
     async def go():
         app = make_app()
@@ -142,10 +135,7 @@ def test_large_folders_build_the_cards_off_the_ui_thread(monkeypatch):
                 assert "building the cards" in str(listed.get_option_at_index(0).prompt)
                 await pilot.press("down", "up")  # the app answers meanwhile
                 release.set()
-                for _ in range(500):
-                    if screen.cards:
-                        break
-                    await pilot.pause(0.02)
+                await wait_until(lambda: screen.cards, pilot)
                 assert screen.cards and listed.option_count == len(screen.cards)
                 card = screen.cards[0]
                 head = screen.query_one("#card-head").render().plain

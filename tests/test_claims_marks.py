@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import threading
 from itertools import islice
 
 import pytest
@@ -22,7 +21,7 @@ from ballerina_tui.claims import analyze, marks
 from ballerina_tui.claims import linking as linking_module
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.index import ReviewIndex, folder_signature
-from tests.test_app_support import wait_until
+from tests.test_app_support import hold, wait_until
 
 
 def _analysed(folder):
@@ -212,19 +211,11 @@ def marks_engine() -> str:
 # --------------------------------------------------------------------------- the app
 
 
-def _held_analysis(monkeypatch) -> threading.Event:
+def _held_analysis(monkeypatch):
     """Make the app's analysis wait until the returned event is set."""
     import ballerina_tui.claims as claims_package
 
-    release = threading.Event()
-    real = claims_package.analyze
-
-    def held(*args, **kwargs):
-        release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(claims_package, "analyze", held)
-    return release
+    return hold(monkeypatch, claims_package, "analyze")[0]
 
 
 def test_the_open_review_is_marked_from_the_cache_before_the_analysis_lands(

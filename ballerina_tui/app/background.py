@@ -12,6 +12,14 @@ import asyncio
 import contextlib
 import threading
 
+# From this many reviews a screen's slow work (the cards: about 2 ms a review; the diff's
+# rows: 0.2 ms) goes to a daemon thread, the screen saying so meanwhile; below, at once.
+BACKGROUND_FROM = 200
+
+
+def worth_a_thread(reviews: int) -> bool:
+    return reviews >= BACKGROUND_FROM
+
 
 async def in_daemon_thread(name: str, fn, *args):
     """``fn(*args)`` in a daemon thread named ``name``; its result (or its exception)."""

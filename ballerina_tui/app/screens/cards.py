@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ballerina_tui.app.background import worth_a_thread
 from ballerina_tui.app.glyphs import STATUS_GLYPH, STATUS_STYLE, bar, reviewer_style
 from ballerina_tui.app.widgets.lists import KeyList
 from ballerina_tui.textutil import display_safe, one_line
@@ -70,9 +71,6 @@ def card_head(card, handles_width: int = 12) -> Content:
 # who name them most, its list the first reviewers in folder order (the CLI has them all).
 HEAD_REVIEWERS = 30
 ITEM_REVIEWERS = 200
-# From this many reviews the cards are built in the background (about 2 ms a review: 20 s
-# at 10,000 reviews), the screen saying so meanwhile; below it, at once.
-BACKGROUND_FROM = 200
 
 
 def _cards_of(corpus, file_characters, index, analysis):
@@ -126,7 +124,7 @@ class CardsScreen(Screen):
     def _rebuild(self) -> None:
         app = self.app
         inputs = (app.corpus, app.file_characters, app.index, app.analysis)
-        if len(app.corpus.reviews) < BACKGROUND_FROM:
+        if not worth_a_thread(len(app.corpus.reviews)):
             self._fill(*_cards_of(*inputs))
             return
         if not self.cards:

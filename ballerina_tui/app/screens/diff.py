@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from ballerina_tui.app.background import worth_a_thread
 from ballerina_tui.app.glyphs import STATUS_GLYPH, STATUS_STYLE, reviewer_style
 from ballerina_tui.app.widgets.agreement import (
     AgreementList,
@@ -31,8 +32,6 @@ from ballerina_tui.textutil import display_safe, one_line
 # Rows of the agreement view laid out at once (in the chosen order), the rest counted: at
 # 10,000 reviews there are over 100,000, and laying them all out held the screen for 10 s.
 LISTED_ROWS = 1000
-# From this many reviews the rows are gathered in the background (1.9 s at 10,000 reviews).
-BACKGROUND_FROM = 200
 
 
 class DiffScreen(Screen):
@@ -226,7 +225,7 @@ class DiffScreen(Screen):
 
             analysis = self.app.analysis
             view.set_rows(None, [], self.colour_of)
-            if analysis is not None and len(self.app.corpus.reviews) >= BACKGROUND_FROM:
+            if analysis is not None and worth_a_thread(len(self.app.corpus.reviews)):
                 self._rows_pending = True
                 self._gather_rows(analysis, self._selected())
             else:
