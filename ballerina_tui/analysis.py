@@ -248,23 +248,90 @@ def chain_analyzer():
 
 
 # Derivational endings of Porter stems, longest first: director, directori(al), choreographi,
-# musician, beautifulli (Porter keeps -ian and -ful). Not -at: it joined combat to comb and
-# format to form.
-_FAMILY_SUFFIXES = ("full", "ori", "ial", "ist", "ian", "ion", "ful", "al", "or", "er", "ic", "i")
+# musician, beautifulli (Porter keeps -ian and -ful), heroism. Not -at alone: it joined
+# combat to comb and format to form (see :func:`_family_step` for -at).
+_FAMILY_SUFFIXES = (
+    "full",
+    "ori",
+    "ial",
+    "ism",
+    "ist",
+    "ian",
+    "ion",
+    "ful",
+    "or",
+    "er",
+    "ic",
+    "if",
+    "i",
+)
+# These only from a root one letter longer: not serious / series, animal / animation,
+# signal / sign, formal / form (music-al, origin-al, mysteri-ous still).
+_FAMILY_LONGER = ("ous", "ou", "al")
 FAMILY_MIN = 4
+# Letters of a family's key that a rule may have rewritten (violenc -> violent, actress ->
+# actor): the family's stems all start with the key less these.
+FAMILY_REWRITTEN = 2
 
 
 def family_key(stem: str) -> str:
-    """The root a stem shares with its derivations; at least :data:`FAMILY_MIN` letters."""
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _FAMILY_SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= FAMILY_MIN:
-                stem = stem[: -len(suffix)]
-                changed = True
-                break
+    """The root a stem shares with its derivations (``choreographi``, ``choreograph`` and
+    ``choreographer`` give ``choreograph``; ``director`` and ``direct`` give ``direct``);
+    at least :data:`FAMILY_MIN` letters, or the stem itself when shorter.
+
+    English derivation only, nothing of any film: adverbs (``convincingli`` → ``convinc``),
+    Porter's missed undoubling (``starr`` → ``star``), ``-ate`` verbs (``animat`` →
+    ``anim``, by Porter's own measure: ``combat`` and ``format`` stay), ``-ence`` /
+    ``-ent`` (``violenc`` → ``violent``), ``-ctress`` / ``-ctor`` and the endings of
+    :data:`_FAMILY_SUFFIXES`. Applied until nothing changes, so a key is its own key."""
+    while True:
+        shorter = _family_step(stem)
+        if shorter == stem:
+            return stem
+        stem = shorter
+
+
+def _family_step(stem: str) -> str:
+    """One rewrite of :func:`family_key` (the stem itself when none applies)."""
+    for ending, again in (("ingli", "ing"), ("edli", "ed")):
+        if stem.endswith(ending) and len(stem) - len(ending) >= FAMILY_MIN:
+            return _stem(stem[: -len(ending)] + again)  # surprisingli -> surprising -> surpris
+    if stem.endswith("li") and len(stem) - 2 >= FAMILY_MIN and stem[-3] not in "bp":
+        return stem[:-2]  # brilliantli -> brilliant; incredibli, simpli: -i below (-ble, -ple)
+    if stem.endswith("ctress"):
+        return stem[:-4] + "or"  # actress -> actor
+    if len(stem) > FAMILY_MIN and stem[-1] == stem[-2] and stem[-1] not in "aeiouylsz":
+        return stem[:-1]  # starr -> star, beginn -> begin (Porter undoubles only after -ed)
+    if stem.endswith("at") and len(stem) - 2 >= FAMILY_MIN:
+        again = _stem(stem + "e")  # animat(e) -> anim; combat(e) -> combat (too short a root)
+        if len(again) < len(stem):
+            return again
+    if stem.endswith(("osit", "uct")) and len(stem) - 1 >= FAMILY_MIN + 1:
+        return (
+            stem[:-2] if stem.endswith("it") else stem[:-1]
+        )  # composit -> compos, product -> produc
+    if stem.endswith(("enc", "anc")) and len(stem) - 1 >= FAMILY_MIN + 1:
+        return stem[:-1] + "t"  # violenc -> violent, brillianc -> brilliant
+    for suffix in _FAMILY_LONGER:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= FAMILY_MIN + 1:
+            return stem[: -len(suffix)]
+    for suffix in _FAMILY_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= FAMILY_MIN:
+            return stem[: -len(suffix)]
     return stem
+
+
+def family_prefix(term: str) -> str:
+    """What every stem of ``term``'s family starts with (a key less the letters a rule may
+    have rewritten, and no more than ``term`` itself shares with its key; at least three
+    letters): where to look for the family in a sorted term list."""
+    key = family_key(term)
+    shared = 0
+    for x, y in zip(key, term, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return term[: max(3, min(shared, len(key) - FAMILY_REWRITTEN))]
 
 
 def plain_analyzer():

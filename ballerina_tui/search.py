@@ -366,7 +366,7 @@ class Searcher:
         """
         from whoosh import query as wq
 
-        from ballerina_tui.analysis import family_key
+        from ballerina_tui.analysis import family_key, family_prefix
 
         reader = self._searcher.reader()
         analyzer = self._searcher.schema["text"].analyzer
@@ -385,7 +385,7 @@ class Searcher:
             if len(key) < 4:
                 return []
             found = []
-            for candidate in reader.expand_prefix("text", key):
+            for candidate in reader.expand_prefix("text", family_prefix(term)):
                 candidate = candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
                 if (
                     candidate != term

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ballerina_tui.analysis import chain_analyzer, family_key, review_analyzer
+from ballerina_tui.analysis import chain_analyzer, family_key, family_prefix, review_analyzer
 from ballerina_tui.corpus import load_corpus
 from ballerina_tui.index import PASSAGE_CHARS, ReviewIndex, review_passages
 from ballerina_tui.progress import Cancelled
@@ -92,6 +92,72 @@ def test_word_families_rank_below_the_exact_stem(searcher):
     assert reviews(searcher.search("beautifully")) == {"o", "p"}
     # The family never replaces the word: a word with no family finds what it did.
     assert reviews(searcher.search("darkness")) == {"d", "e", "f"}
+
+
+FAMILIES = {
+    "v1": "The violence never lets up.",
+    "v2": "A violent finale.",
+    "a1": "The animation is drawn by hand.",
+    "a2": "An animated short opens it.",
+    "s1": "Starring a newcomer, for once.",
+    "s2": "She starred in the first one.",
+    "c1": "The actress carries the film.",
+    "c2": "Every actor is cast well.",
+    "p1": "The production cost millions.",
+    "p2": "The producer cut an hour.",
+    "m1": "The composition of each shot is careful.",
+    "m2": "The composer reuses one theme.",
+    "k1": "Convincingly played, start to end.",
+    "k2": "A convincing twist.",
+    "y1": "A mysterious stranger arrives.",
+    "y2": "The mystery holds to the end.",
+    # Words one rule could join but no family does.
+    "n1": "The series is long.",
+    "n2": "A serious film.",
+    "n3": "The format is odd.",
+    "n4": "A form of love.",
+    "n5": "The combat is clumsy.",
+    "n6": "A comb in his pocket.",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "exact", "family"),
+    [
+        ("violence", "v1", "v2"),
+        ("animated", "a2", "a1"),
+        ("starring", "s1", "s2"),
+        ("actress", "c1", "c2"),
+        ("production", "p1", "p2"),
+        ("composer", "m2", "m1"),
+        ("convincingly", "k1", "k2"),
+        ("mysterious", "y1", "y2"),
+    ],
+)
+def test_more_word_families(tmp_path, query, exact, family):
+    """Derivations Porter leaves apart: -ence/-ent, -ate, its missed undoubling, -ctress,
+    -duct/-duce, -osition/-ose, adverbs in -ingly, -ous. The exact word ranks first."""
+    folder = write(tmp_path / "reviews", FAMILIES)
+    with Searcher(ReviewIndex(load_corpus(folder), root=tmp_path / "cache")) as s:
+        result = s.search(query, limit=10)
+    assert [h.review for h in result.hits] == [exact, family]
+
+
+@pytest.mark.parametrize(
+    ("query", "only"),
+    [
+        ("series", "n1"),
+        ("serious", "n2"),
+        ("format", "n3"),
+        ("form", "n4"),
+        ("combat", "n5"),
+        ("comb", "n6"),
+    ],
+)
+def test_words_that_only_look_alike_stay_apart(tmp_path, query, only):
+    folder = write(tmp_path / "reviews", FAMILIES)
+    with Searcher(ReviewIndex(load_corpus(folder), root=tmp_path / "cache")) as s:
+        assert reviews(s.search(query, limit=10)) == {only}
 
 
 def test_few_hits_offer_the_correction(tmp_path):
@@ -242,8 +308,37 @@ def test_one_pass_tokenizer_gives_the_chain_s_words(text):
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=20))
-def test_family_key_is_a_prefix_and_stable(stem):
+def test_family_key_is_stable_and_its_prefix_finds_the_family(stem):
     key = family_key(stem)
-    assert stem.startswith(key)
     assert family_key(key) == key
     assert len(key) >= min(len(stem), 4)
+    # Where search looks for the family: a prefix of the stem and of every derivation
+    # that has the same key.
+    start = family_prefix(stem)
+    assert stem.startswith(start)
+    for ending in (
+        "e",
+        "ed",
+        "ing",
+        "ingli",
+        "edli",
+        "li",
+        "ion",
+        "or",
+        "er",
+        "ress",
+        "ctress",
+        "ence",
+        "ent",
+        "ance",
+        "ant",
+        "ate",
+        "ation",
+        "ous",
+        "ist",
+        "ism",
+        "ific",
+    ):
+        derived = stem + ending
+        if family_key(derived) == key:
+            assert derived.startswith(start), (stem, derived)
