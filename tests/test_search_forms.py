@@ -201,6 +201,17 @@ def test_a_fresh_index_is_searched_without_reading_the_reviews(tmp_path):
     assert index.last_update.touched == ["k"]
 
 
+def test_a_character_query_on_a_fresh_index_reads_no_review(tmp_path):
+    folder = write(tmp_path / "reviews", REVIEWS)
+    first = ReviewIndex(load_corpus(folder), root=tmp_path / "cache")
+    first.ensure()
+    assert "oldboy" in {c.id for c in first.characters}  # kept beside the index
+    index = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    with Searcher(index) as searcher:
+        assert reviews(searcher.search("character:Oldboy")) == {"a", "b", "c"}
+    assert index.corpus.loaded is False
+
+
 def test_touched_files_are_read_once_then_the_index_is_fresh_again(tmp_path):
     """A file whose time changed but whose text did not (touch, a checkout, a copy) makes
     the next start compare digests; that start records the folder's new signature, so the
