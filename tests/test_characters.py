@@ -184,3 +184,23 @@ def test_empty_characters_file_is_an_empty_set(tmp_path):
     path = tmp_path / "characters.yaml"
     path.write_text("", encoding="utf-8")
     assert len(load_characters(path)) == 0
+
+
+def test_names_found_the_same_from_many_threads_and_after_pickling(cast, corpus):
+    """The trie grows a name's branch when a text first holds its first word: threads
+    reading it meanwhile, and a copy pickled half grown (sent to a claim process), find
+    what one thread finds with every branch made."""
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [r.text for r in corpus.reviews]
+    expected = [CharacterSet(cast.characters).mentions(t) for t in texts]
+    fresh = CharacterSet(cast.characters)
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(3):
+            assert list(pool.map(fresh.mentions, texts)) == expected
+    half = CharacterSet(cast.characters)
+    half.mentions(texts[0])
+    copy = pickle.loads(pickle.dumps(half))
+    assert [copy.mentions(t) for t in texts] == expected
+    assert [half.mentions(t) for t in texts] == expected
