@@ -227,7 +227,13 @@ class Searcher:
         self._characters = None
         self._hit_characters = None
         ix = index.ensure()
-        self._searcher = ix.searcher()
+        reader = index.take_reader(ix)
+        if reader is None:
+            self._searcher = ix.searcher()
+        else:
+            from whoosh.searching import Searcher as WhooshSearcher
+
+            self._searcher = WhooshSearcher(reader, fromindex=ix)
         parser = QueryParser("text", ix.schema)
         parser.add_plugin(FuzzyTermPlugin())
         # "-word" excludes only at the start of a word: "spin-off" stays a word.

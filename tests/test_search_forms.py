@@ -353,3 +353,21 @@ def test_family_key_is_stable_and_its_prefix_finds_the_family(stem):
         derived = stem + ending
         if family_key(derived) == key:
             assert derived.startswith(start), (stem, derived)
+
+
+def test_the_reader_that_checked_the_index_is_searched_once_and_never_stale(tmp_path):
+    folder = write(tmp_path / "reviews", REVIEWS)
+    ReviewIndex(load_corpus(folder), root=tmp_path / "cache").ensure()
+    index = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    ix = index.ensure()
+    kept = index.take_reader(ix)
+    assert kept is not None and kept.doc_count() == ix.doc_count()
+    assert index.take_reader(ix) is None  # handed over once
+    kept.close()
+    # The folder changed: the reader that checked the old generation is not handed over.
+    (folder / "q.md").write_text("---\nid: q\n---\n\nOldboy once more.\n", "utf-8")
+    index = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    ix = index.ensure()
+    assert index.take_reader(ix) is None
+    with Searcher(index) as searcher:
+        assert "q" in reviews(searcher.search("oldboy"))
