@@ -174,13 +174,21 @@ class ClaimAnalysis:
 
     def _claim_json(self, claim: Claim, *, shared_with: bool = True) -> dict:
         out = claim.to_json(shared_with=shared_with)
-        out["near"] = [{"claim": c, "score": s} for c, s in self.near.get(claim.id, [])[:3]]
+        out["near"] = [{"claim": c, "score": s} for c, s in self._first_near(claim.id)]
         return out
 
-    def _claim_text(self, claim: Claim, shared: _SharedWithText) -> str:
+    def _first_near(self, claim_id: str, count: int = 3) -> list[tuple[str, float]]:
+        """The first ``count`` of ``near[claim_id]`` (none if it has none), without making
+        the others into a list (Near.best)."""
+        if isinstance(self.near, Near):
+            return self.near.best(claim_id, count)
+        return self.near.get(claim_id, [])[:count]
+
+    def _claim_text(self, claim: Claim, shared: _SharedWithText, first=None) -> str:
         """``_indented(self._claim_json(claim), 4)``, written out for the usual types (a
-        claim's text is most of the time of writing 10,000 reviews' claims)."""
-        near = self.near.get(claim.id, [])[:3]
+        claim's text is most of the time of writing 10,000 reviews' claims). ``first``:
+        :meth:`Near.firsts`, when made."""
+        near = first(claim.id) if first is not None else self._first_near(claim.id)
         if not (
             type(claim.start) is int
             and type(claim.end) is int
@@ -320,7 +328,8 @@ class ClaimAnalysis:
         reviews = [{"id": r.id, "handle": r.handle, "title": r.title} for r in self.reviews]
         yield '{\n  "reviews": ' + _indented(reviews, 2) + ',\n  "claims": '
         shared = _SharedWithText()
-        yield from _stream_list(self._claim_text(c, shared) for c in claims)
+        first = self.near.firsts(3) if isinstance(self.near, Near) and claims else None
+        yield from _stream_list(self._claim_text(c, shared, first) for c in claims)
         yield ',\n  "groups": '
         links = self._links_by_group(wanted_groups)
         yield from _stream_list(
@@ -365,13 +374,29 @@ def _encode(value, indent: str) -> str:
     if kind is list or kind is tuple:
         if not value:
             return "[]"
-        body = (",\n" + inner).join([_encode(item, inner) for item in value])
+        if all(type(item) is str for item in value):  # a group's claims and reviews
+            body = (",\n" + inner).join(map(_encode_str, value))
+        else:
+            body = (",\n" + inner).join([_encode(item, inner) for item in value])
         return "[\n" + inner + body + "\n" + indent + "]"
     if kind is dict and all(type(key) is str for key in value):
         if not value:
             return "{}"
+        # Strings and finite floats written here (most of a link's evidence), the rest
+        # through _encode: one call per value was most of the time of writing the groups.
         body = (",\n" + inner).join(
-            [_encode_str(key) + ": " + _encode(item, inner) for key, item in value.items()]
+            [
+                _encode_str(key)
+                + ": "
+                + (
+                    _encode_str(item)
+                    if type(item) is str
+                    else float.__repr__(item)
+                    if type(item) is float and item - item == 0.0
+                    else _encode(item, inner)
+                )
+                for key, item in value.items()
+            ]
         )
         return "{\n" + inner + body + "\n" + indent + "}"
     text = json.dumps(value, ensure_ascii=False, indent=2)
@@ -467,6 +492,41 @@ class Near(Mapping):
             (ids[j], round(s, 4))
             for j, s in zip(self.other[lo:hi].tolist(), self.score[lo:hi].tolist(), strict=True)
         ]
+
+    def best(self, claim_id: str, count: int) -> list[tuple[str, float]]:
+        """``self[claim_id][:count]``, or ``[]`` for a claim with no candidates."""
+        i = self._index.get(claim_id)
+        if i is None:
+            return []
+        lo = int(self.starts[i])
+        hi = min(int(self.starts[i + 1]), lo + count)
+        ids = self._ids
+        return [
+            (ids[j], round(s, 4))
+            for j, s in zip(self.other[lo:hi].tolist(), self.score[lo:hi].tolist(), strict=True)
+        ]
+
+    def firsts(self, count: int):
+        """:meth:`best` of every claim, made at once: a function of a claim's id. (One call
+        to ``best`` per claim spent most of its time in NumPy's own overheads.)"""
+        import numpy as np
+
+        lo = self.starts[:-1]
+        lengths = np.minimum(self.starts[1:], lo + count) - lo
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        at = np.repeat(lo - offsets[:-1], lengths) + np.arange(int(offsets[-1]))
+        others = self.other[at].tolist()
+        scores = [round(s, 4) for s in self.score[at].tolist()]
+        bounds = offsets.tolist()
+        ids, index = self._ids, self._index
+
+        def first(claim_id: str) -> list[tuple[str, float]]:
+            i = index.get(claim_id)
+            if i is None:
+                return []
+            return [(ids[others[k]], scores[k]) for k in range(bounds[i], bounds[i + 1])]
+
+        return first
 
     def _rows(self):
         import numpy as np
