@@ -72,7 +72,7 @@ def test_the_cache_is_read_a_line_at_a_time_and_any_damage_means_recompute(folde
     from ballerina_tui.claims import cache
 
     monkeypatch.setattr(cache, "CHUNK", 2)
-    monkeypatch.setattr(cache, "NUMBERS", 3)
+    monkeypatch.setattr(cache, "B64_CHUNK", 8)  # 6 bytes a line: numbers cut across lines
     first = analyze(load_corpus(folder))
     (stored,) = cache.folder().glob("*.json")
     good = stored.read_text(encoding="utf-8")
@@ -90,6 +90,10 @@ def test_the_cache_is_read_a_line_at_a_time_and_any_damage_means_recompute(folde
         lines[0] + '["claims", 7]\n' + "".join(lines[1:]),  # not a list
         lines[0] + '["nobody", []]\n' + "".join(lines[1:]),  # unknown section
         lines[0].replace('"engine":"', '"engine":"x') + "".join(lines[1:]),  # another engine
+        lines[0] + '["near.score", ["!!!!"]]\n' + "".join(lines[1:]),  # not base64
+        lines[0] + '["near.score", [7]]\n' + "".join(lines[1:]),  # not text
+        "".join(line for line in lines if line != lines[-1] or '"near.score"' not in line)
+        + '["near.score", ["AAAA"]]\n',  # three bytes: not a whole number
     ):
         stored.write_text(damaged, encoding="utf-8")
         assert cache.load(stored.stem, load_corpus(folder)) is None
@@ -131,16 +135,21 @@ def test_near_is_held_as_arrays_and_reads_as_the_lists_it_stands_for():
 
 
 def test_a_cache_with_broken_near_arrays_is_recomputed(folder):
+    import base64
     import json
+
+    import numpy as np
 
     from ballerina_tui.claims import cache
 
     first = analyze(load_corpus(folder))
     (stored,) = cache.folder().glob("*.json")
     lines = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
-    other = [line for line in lines[1:] if line[0] == "near.other"]
-    assert other and other[0][1]  # something to break
-    other[0][1] = [10**6 for _ in other[0][1]]
+    (other,) = [line for line in lines[1:] if line[0] == "near.other"]
+    values = np.frombuffer(base64.b64decode(other[1][0]), dtype="<i4").copy()
+    assert len(values)  # something to break
+    values[:] = 10**6  # no such claim
+    other[1] = [base64.b64encode(values.tobytes()).decode("ascii")]
     stored.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     again = analyze(load_corpus(folder))
     assert again.to_json() == first.to_json() and again.near == first.near
