@@ -183,3 +183,19 @@ def test_a_claim_written_out_equals_the_generic_encoder(text, section, ids, near
     analysis.near = {claim.id: near}
     expected = _claim_text(analysis._claim_json(claim, shared_with=False), claim, _SharedWithText())
     assert analysis._claim_text(claim, _SharedWithText()) == expected
+
+
+@given(
+    st.lists(st.sampled_from("abcdefgh"), min_size=0, max_size=8, unique=True),
+    st.sampled_from("abcdefghz"),
+    st.integers(-10, 10) | st.none(),
+    st.integers(-10, 10) | st.none(),
+    st.sampled_from([None, 1, 2, -1, 3]),
+)
+def test_others_slices_like_the_list_it_stands_for(reviews, own, start, stop, step):
+    from ballerina_tui.claims.model import Others
+
+    others = Others(reviews, own)
+    plain = [r for r in reviews if r != own]
+    assert others[start:stop:step] == plain[start:stop:step]
+    assert len(others) == len(plain) and list(others) == plain

@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from ballerina_tui.claims.model import CONFLICT, SHARED, UNIQUE
@@ -122,7 +121,7 @@ def store(name: str | None, corpus, analysis) -> None:
                 c.start,
                 c.end,
                 _STATUSES.index(c.status),
-                list(islice(c.shared_with, SHARED_KEPT)) if c.shared_with else 0,
+                list(c.shared_with[:SHARED_KEPT]) if c.shared_with else 0,
                 list(c.contradicts) if c.contradicts else 0,
                 len(c.shared_with),
             ]

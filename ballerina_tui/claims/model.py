@@ -607,8 +607,9 @@ class Others(Sequence):
         return len(self._reviews) - (self._skip < len(self._reviews))
 
     def __getitem__(self, i):
-        if isinstance(i, slice):
-            return list(self)[i]
+        if isinstance(i, slice):  # only the items asked for (the marks file keeps 8 of 1,388)
+            reviews, skip = self._reviews, self._skip
+            return [reviews[k + (k >= skip)] for k in range(*i.indices(len(self)))]
         n = len(self)
         if i < 0:
             i += n
