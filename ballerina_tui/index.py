@@ -714,6 +714,7 @@ class ReviewIndex:
         children = None
         extra: list = []
         own = to_add
+        own_segment = None
         with _collector_paused(len(to_add) >= BULK_REVIEWS):
             writer = open_writer(ix)
             try:
@@ -732,6 +733,11 @@ class ReviewIndex:
                         # Shares are indexed at about the same pace: count them all.
                         report_progress(progress, "index", min(total, done * parts), total)
                 if children is not None:
+                    # This process's segment is written while the children finish theirs:
+                    # written at commit, after them, it took a third of a 10,000-review
+                    # build with the other core idle.
+                    if writer._added:
+                        own_segment = writer._finalize_segment()
                     extra, found = children.wait(progress, total - 1, total)
                     words |= found
                     report_progress(progress, "index", total, total)
@@ -748,11 +754,18 @@ class ReviewIndex:
                         with contextlib.suppress(OSError):
                             leftover.unlink()
                 raise
-            if extra:
-                # The children's segments as they are, in share order (no merge: merging
-                # them would redo their work in this one process).
+            if children is not None:
+                # What Whoosh's commit does, with this process's segment already written:
+                # the children's segments as they are, in share order, then its own (no
+                # merge: merging them would redo their work in this one process).
                 keep = CLEAR if clear else NO_MERGE
-                writer.commit(mergetype=lambda w, segments: keep(w, segments) + extra)
+                segments = keep(writer, writer.segments) + extra
+                if own_segment is not None:
+                    segments.append(own_segment)
+                else:
+                    writer._close_segment()
+                writer._commit_toc(segments)
+                writer._finish()
             else:
                 writer.commit(mergetype=CLEAR if clear else None)
         if self._in_memory:

@@ -99,7 +99,10 @@ def _leftovers(index: ReviewIndex) -> list[str]:
     ]
 
 
-def test_cancelled_build_leaves_nothing_behind(bundled_copy, tmp_path, monkeypatch):
+@pytest.mark.parametrize("when", ["indexing", "waiting"])
+def test_cancelled_build_leaves_nothing_behind(bundled_copy, tmp_path, monkeypatch, when):
+    """Cancelled while this process indexes its share, or once its segment is written and
+    it waits for the children (it reports all but one review then)."""
     _processes(monkeypatch, 2)
     index = ReviewIndex(load_corpus(bundled_copy), root=tmp_path)
     started: list[int] = []
@@ -114,7 +117,7 @@ def test_cancelled_build_leaves_nothing_behind(bundled_copy, tmp_path, monkeypat
 
     def progress(stage, done, total):
         started.append(done)
-        if done >= 1:
+        if (done >= 1) if when == "indexing" else (done == total - 1):
             raise Cancelled
 
     with pytest.raises(Cancelled):
