@@ -35,15 +35,30 @@ class _RememberedLengths:
 
     def __init__(self, reader) -> None:
         self._reader = reader
-        self._lengths: dict[tuple[int, str], int] = {}
+        self._lengths: dict[str, dict[int, int] | None] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        key = (docnum, fieldname)
+        lengths = self._lengths.get(fieldname, self)
+        if lengths is self:
+            # A field with no lengths column (the ids, the spelling field): Whoosh looks
+            # for its file again on every call (a stat each: about 1 s of a 10,000-review
+            # build). Asked once here.
+            lengths = self._lengths[fieldname] = {} if self._has_lengths(fieldname) else None
+        if lengths is None:
+            return default
         try:
-            return self._lengths[key]
+            return lengths[docnum]
         except KeyError:
-            length = self._lengths[key] = self._reader.doc_field_length(docnum, fieldname, default)
+            length = lengths[docnum] = self._reader.doc_field_length(docnum, fieldname, default)
             return length
+
+    def _has_lengths(self, fieldname) -> bool:
+        try:
+            from whoosh.codec.whoosh3 import _lenfield
+
+            return bool(self._reader.has_column(_lenfield(fieldname)))
+        except Exception:  # noqa: BLE001 - not the reader we know: ask it every time
+            return True
 
     def __getattr__(self, name):
         return getattr(self._reader, name)

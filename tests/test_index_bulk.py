@@ -55,3 +55,31 @@ def test_left_alone_when_the_caller_had_paused_it(bundled_copy, monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_remembered_lengths_give_the_reader_s_answers_asking_it_once():
+    """At commit Whoosh asks a document's field length once per posting; the wrapper asks
+    the segment once per document and field, and once per field whether it has lengths."""
+    from ballerina_tui.index_writer import _RememberedLengths
+
+    class Reader:
+        def __init__(self):
+            self.asked: list = []
+            self.looked: list = []
+
+        def has_column(self, name):
+            self.looked.append(name)
+            return name == "_text_len"
+
+        def doc_field_length(self, docnum, fieldname, default=0):
+            self.asked.append((docnum, fieldname))
+            return docnum * 10 + 1 if fieldname == "text" else default
+
+    reader = Reader()
+    lengths = _RememberedLengths(reader)
+    for _ in range(3):
+        for doc in range(4):
+            assert lengths.doc_field_length(doc, "text") == doc * 10 + 1
+            assert lengths.doc_field_length(doc, "rid", 7) == 7
+    assert sorted(reader.asked) == [(d, "text") for d in range(4)]
+    assert reader.looked == ["_text_len", "_rid_len"]
