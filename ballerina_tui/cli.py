@@ -92,6 +92,7 @@ def _search_index(args):
     if not Path(folder).is_dir():
         _load(args)  # the usual one-line error
     index = ReviewIndex.for_folder(folder)
+    index.keep_checked_reader = True  # the Searcher reads with it (opened once)
     try:
         index.ensure()
     except CorpusError as exc:

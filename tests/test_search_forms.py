@@ -359,6 +359,10 @@ def test_the_reader_that_checked_the_index_is_searched_once_and_never_stale(tmp_
     folder = write(tmp_path / "reviews", REVIEWS)
     ReviewIndex(load_corpus(folder), root=tmp_path / "cache").ensure()
     index = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    index.ensure()
+    assert index.take_reader(index.ensure()) is None  # kept only when asked (memory)
+    index = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    index.keep_checked_reader = True
     ix = index.ensure()
     kept = index.take_reader(ix)
     assert kept is not None and kept.doc_count() == ix.doc_count()
@@ -367,6 +371,7 @@ def test_the_reader_that_checked_the_index_is_searched_once_and_never_stale(tmp_
     # The folder changed: the reader that checked the old generation is not handed over.
     (folder / "q.md").write_text("---\nid: q\n---\n\nOldboy once more.\n", "utf-8")
     index = ReviewIndex.for_folder(folder, root=tmp_path / "cache")
+    index.keep_checked_reader = True
     ix = index.ensure()
     assert index.take_reader(ix) is None
     with Searcher(index) as searcher:
