@@ -487,11 +487,7 @@ class Near(Mapping):
         lo, hi = int(self.starts[i]), int(self.starts[i + 1])
         if lo == hi:
             raise KeyError(claim_id)
-        ids = self._ids
-        return [
-            (ids[j], round(s, 4))
-            for j, s in zip(self.other[lo:hi].tolist(), self.score[lo:hi].tolist(), strict=True)
-        ]
+        return self._row(lo, hi)
 
     def best(self, claim_id: str, count: int) -> list[tuple[str, float]]:
         """``self[claim_id][:count]``, or ``[]`` for a claim with no candidates."""
@@ -499,7 +495,9 @@ class Near(Mapping):
         if i is None:
             return []
         lo = int(self.starts[i])
-        hi = min(int(self.starts[i + 1]), lo + count)
+        return self._row(lo, min(int(self.starts[i + 1]), lo + count))
+
+    def _row(self, lo: int, hi: int) -> list[tuple[str, float]]:
         ids = self._ids
         return [
             (ids[j], round(s, 4))
