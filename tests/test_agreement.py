@@ -243,6 +243,49 @@ def test_picker_filter_keeps_hidden_ticks(thirty):
     run(go())
 
 
+def test_a_large_picker_is_filtered_once_typing_pauses(thirty, monkeypatch):
+    """From the size where screen work goes to a thread (lowered here), the reviewer list
+    is refilled once typing pauses, not once per key; Enter refills it at once."""
+    from ballerina_tui.app.screens import diff as diff_screen
+
+    monkeypatch.setattr(diff_screen, "worth_a_thread", lambda reviews: True)
+    monkeypatch.setattr(diff_screen, "FILTER_PAUSE", 1.0)  # every key lands within it
+    fills: list[str] = []
+    real = ReviewerPicker.fill
+
+    def counted(self, reviews, colour_of, chosen, text=""):
+        fills.append(text)
+        real(self, reviews, colour_of, chosen, text)
+
+    monkeypatch.setattr(ReviewerPicker, "fill", counted)
+
+    async def go():
+        app = make_app(thirty)
+        async with app.run_test(size=(110, 34)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("d")
+            await pilot.pause()
+            screen = app.screen
+            picker = screen.query_one(ReviewerPicker)
+            screen.query_one("#reviewer-filter").focus()
+            fills.clear()
+            await pilot.press(*"critic-1")
+            await pilot.pause(1.3)
+            assert fills == ["critic-1"]
+            assert picker.option_count == 10
+            await pilot.press("backspace", "backspace", "enter")
+            await pilot.pause()
+            assert fills == ["critic-1", "critic"]
+            matching = [
+                r
+                for r in app.corpus.reviews
+                if "critic" in r.handle.casefold() or "critic" in r.id.casefold()
+            ]
+            assert picker.option_count == len(matching) > 10 and picker.has_focus
+
+    run(go())
+
+
 def test_the_agreement_view_lays_out_the_first_rows_and_counts_the_rest(thirty, monkeypatch):
     """At 10,000 reviews there are over 100,000 rows: the first LISTED_ROWS (lowered here)
     are listed, a last line counts the others, and filtering brings any of them in."""

@@ -32,6 +32,8 @@ from ballerina_tui.textutil import display_safe, one_line
 # Rows of the agreement view laid out at once (in the chosen order), the rest counted: at
 # 10,000 reviews there are over 100,000, and laying them all out held the screen for 10 s.
 LISTED_ROWS = 1000
+# Seconds of no typing after which a large reviewer list is filtered (on_input_changed).
+FILTER_PAUSE = 0.15
 
 
 class DiffScreen(Screen):
@@ -122,6 +124,7 @@ class DiffScreen(Screen):
         self._rows_pending = False  # the rows are being gathered in the background
         self._detail = None  # the row opened into its reviewers' words
         self._reload_timer = None
+        self._filter_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="diff-panes"):
@@ -170,12 +173,26 @@ class DiffScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "reviewer-filter":
-            self._fill_picker()
+            if not worth_a_thread(len(self.app.corpus.reviews)):
+                self._fill_picker()
+                return
+            # A picker of thousands takes 0.5-0.9 s to fill and lay out (10,000 reviewers):
+            # once typing pauses, not once per key.
+            if self._filter_timer is not None:
+                self._filter_timer.stop()
+            self._filter_timer = self.set_timer(FILTER_PAUSE, self._filter_typed)
         elif event.input.id == "claim-filter":
             self._show_agreement()
 
+    def _filter_typed(self) -> None:
+        self._filter_timer = None
+        self._fill_picker()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "reviewer-filter":
+            if self._filter_timer is not None:  # Enter: the list as typed, at once
+                self._filter_timer.stop()
+                self._filter_typed()
             self.query_one(ReviewerPicker).focus()
         elif event.input.id == "claim-filter":
             self.query_one("#agreement-rows").focus()
