@@ -21,7 +21,7 @@ from ballerina_tui.app.widgets.agreement import TICK, ReviewerPicker
 from ballerina_tui.app.widgets.diffview import DiffView
 from ballerina_tui.corpus import load_corpus
 from tests.agreement_support import SHARED, write_thirty
-from tests.test_app_support import make_app, settle
+from tests.test_app_support import make_app, open_screen
 
 
 @pytest.fixture(scope="module")
@@ -119,10 +119,7 @@ def test_agreement_view_at_thirty_reviewers(thirty):
     async def go():
         app = make_app(thirty)
         async with app.run_test(size=(110, 34)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("d")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_screen(app, pilot, "d")
             assert isinstance(screen, DiffScreen)
             assert screen.mode == "agreement"
             assert not screen.query_one(DiffView).display
@@ -164,10 +161,7 @@ def test_hostile_handles_stay_text_in_the_agreement_view(thirty):
     async def go():
         app = make_app(thirty)
         async with app.run_test(size=(110, 34)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("d")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_screen(app, pilot, "d")
             picker = screen.query_one(ReviewerPicker)
             listed = _prompts(picker)
             assert any("[bold-red]mark[/]up" in p for p in listed)  # markup shown as text
@@ -188,10 +182,7 @@ def test_picker_tick_glyph_all_none_only_and_fast_toggles(thirty):
     async def go():
         app = make_app(thirty)
         async with app.run_test(size=(110, 34)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("d")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_screen(app, pilot, "d")
             picker = screen.query_one(ReviewerPicker)
             picker.focus()
             await pilot.pause()
@@ -226,10 +217,7 @@ def test_picker_filter_keeps_hidden_ticks(thirty):
     async def go():
         app = make_app(thirty)
         async with app.run_test(size=(110, 34)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("d")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_screen(app, pilot, "d")
             screen.query_one("#reviewer-filter").focus()
             await pilot.press(*"critic-1")
             await pilot.pause()
@@ -262,10 +250,7 @@ def test_a_large_picker_is_filtered_once_typing_pauses(thirty, monkeypatch):
     async def go():
         app = make_app(thirty)
         async with app.run_test(size=(110, 34)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("d")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_screen(app, pilot, "d")
             picker = screen.query_one(ReviewerPicker)
             screen.query_one("#reviewer-filter").focus()
             fills.clear()
@@ -296,10 +281,7 @@ def test_the_agreement_view_lays_out_the_first_rows_and_counts_the_rest(thirty, 
     async def go():
         app = make_app(thirty)
         async with app.run_test(size=(110, 34)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("d")
-            await pilot.pause()
-            screen = app.screen
+            screen = await open_screen(app, pilot, "d")
             prompts = _prompts(screen.query_one("#agreement-rows"))
             assert len(screen.rows) > 3 and len(prompts) == 4
             assert (
@@ -330,10 +312,7 @@ def test_large_folders_gather_the_rows_off_the_ui_thread(thirty, monkeypatch):
         app = make_app(thirty)
         try:
             async with app.run_test(size=(110, 34)) as pilot:
-                await settle(app, pilot)
-                await pilot.press("d")
-                await pilot.pause()
-                screen = app.screen
+                screen = await open_screen(app, pilot, "d")
                 assert _prompts(screen.query_one("#agreement-rows")) == ["Gathering the claims…"]
                 await pilot.press("down", "up")  # the app answers meanwhile
                 release.set()

@@ -24,6 +24,14 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def open_screen(app, pilot, key: str):
+    """Settle, press ``key`` (the binding that opens a screen) and return the screen."""
+    await settle(app, pilot)
+    await pilot.press(key)
+    await pilot.pause()
+    return app.screen
+
+
 async def wait_until(predicate, pilot, limit: int = 1500) -> None:
     """Pause ``pilot`` 20 ms at a time until ``predicate()`` holds (at most ``limit``
     times, then fail)."""

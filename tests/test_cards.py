@@ -8,7 +8,7 @@ from ballerina_tui.cards import build_cards, find_cards, review_mentions
 from ballerina_tui.characters import load_characters
 from ballerina_tui.cli import main
 from ballerina_tui.corpus import load_corpus
-from tests.test_app_support import FILM2
+from tests.test_app_support import FILM2, open_screen
 
 
 def test_cards_count_mentions_per_reviewer(corpus):
@@ -116,7 +116,7 @@ def test_large_folders_build_the_cards_off_the_ui_thread(monkeypatch):
 
     from ballerina_tui.app import background
     from ballerina_tui.app.screens import cards as cards_screen
-    from tests.test_app_support import hold, make_app, settle, wait_until
+    from tests.test_app_support import hold, make_app, wait_until
 
     monkeypatch.setattr(background, "BACKGROUND_FROM", 1)
     monkeypatch.setattr(cards_screen, "HEAD_REVIEWERS", 1)
@@ -127,10 +127,7 @@ def test_large_folders_build_the_cards_off_the_ui_thread(monkeypatch):
         app = make_app()
         try:
             async with app.run_test(size=(100, 32)) as pilot:
-                await settle(app, pilot)
-                await pilot.press("c")
-                await pilot.pause()
-                screen = app.screen
+                screen = await open_screen(app, pilot, "c")
                 listed = screen.query_one("#characters")
                 assert "building the cards" in str(listed.get_option_at_index(0).prompt)
                 await pilot.press("down", "up")  # the app answers meanwhile
